@@ -1,0 +1,26 @@
+"""The national list of safety-supervision sectors (行业领域) seeded on install; the office edits it later."""
+
+SECTORS = [
+    ("hazchem", "危险化学品"),
+    ("fireworks", "烟花爆竹"),
+    ("nonCoalMine", "非煤矿山"),
+    ("tailings", "尾矿库"),
+    ("metallurgy", "冶金工贸"),
+    ("dust", "粉尘涉爆"),
+    ("ammonia", "涉氨制冷"),
+    ("confinedSpace", "有限空间"),
+    ("construction", "建筑施工"),
+    ("roadTransport", "道路运输（两客一危）"),
+    ("waterTransport", "水上交通"),
+    ("specialEquipment", "特种设备（电梯）"),
+    ("gas", "城镇燃气"),
+    ("crowded", "人员密集场所（三合一）"),
+    ("school", "学校"),
+    ("hospital", "医院"),
+    ("tourism", "旅游景区"),
+    ("forestFire", "森林防火"),
+    ("water", "水利工程"),
+    ("agriculture", "农业机械与渔业"),
+    ("fire", "消防安全"),
+    ("commerce", "商贸流通"),
+]

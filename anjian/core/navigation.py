@@ -1,0 +1,72 @@
+"""The navigation: each app declares its menu entries; a user sees only those their role may use."""
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import import_module
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+from .permissions import has_perm
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    permission: str
+    icon: str = "circle"
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    label: str
+    items: tuple[MenuItem, ...] = field(default_factory=tuple)
+    order: int = 100
+
+
+CORE_MENU = (
+    MenuGroup(
+        "系统管理",
+        (
+            MenuItem("行政区划", "core:territory_list", "core.view_territory", "diagram-3"),
+            MenuItem("机构与行业监管", "core:organisation_list", "core.view_organisation", "building"),
+            MenuItem("监管行业领域", "core:sector_list", "core.view_sector", "tags"),
+            MenuItem("用户", "core:user_list", "core.view_user", "people"),
+            MenuItem("审计日志", "core:audit_list", "core.view_auditentry", "journal-text"),
+        ),
+        order=900,
+    ),
+)
+
+
+@cache
+def all_groups() -> tuple[MenuGroup, ...]:
+    groups = list(CORE_MENU)
+    for config in apps.get_app_configs():
+        if not config.name.startswith("anjian.") or config.label == "core":
+            continue
+        try:
+            module = import_module(f"{config.name}.navigation")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.navigation":
+                raise
+            continue
+        groups.extend(module.MENU)
+    return tuple(sorted(groups, key=lambda g: g.order))
+
+
+def menu_for(user) -> list[dict]:
+    menu = []
+    for group in all_groups():
+        items = []
+        for item in group.items:
+            if not has_perm(user, item.permission):
+                continue
+            try:
+                items.append({"label": item.label, "url": reverse(item.url_name), "icon": item.icon})
+            except NoReverseMatch:
+                continue
+        if items:
+            menu.append({"label": group.label, "items": items})
+    return menu

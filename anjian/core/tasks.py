@@ -1,0 +1,68 @@
+"""Background work of the core app. In the embedded mode these run in-process (CELERY_TASK_ALWAYS_EAGER)."""
+
+import logging
+
+from celery import shared_task
+
+from .context import acting_as
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def parse_import(batch_id: int) -> None:
+    from .importing import get_importer
+    from .models import ImportBatch
+
+    batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
+    importer = get_importer(batch.importer)(batch.created_by)
+
+    def progress(done, total):
+        ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, total_rows=total)
+
+    with (
+        acting_as(user=batch.created_by, label=batch.created_by.get_full_name()),
+        batch.file.open("rb") as fh,
+    ):
+        result = importer.parse(fh, progress=progress)
+    batch.total_rows = batch.processed_rows = len(result.rows)
+    batch.errors = [list(e) for e in result.errors]
+    batch.warnings = result.warnings
+    batch.preview = [
+        {
+            "number": r.number,
+            "values": {k: str(v) for k, v in r.values.items()},
+            "update": bool(r.existing_pk),
+        }
+        for r in result.rows[:20]
+    ]
+    batch.summary = {
+        "new": sum(1 for r in result.rows if not r.existing_pk),
+        "existing": sum(1 for r in result.rows if r.existing_pk),
+    }
+    batch.status = ImportBatch.Status.INVALID if result.error_count else ImportBatch.Status.READY
+    batch.save()
+
+
+@shared_task
+def commit_import(batch_id: int) -> None:
+    from .importing import get_importer
+    from .models import ImportBatch
+
+    batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
+    importer = get_importer(batch.importer)(batch.created_by)
+    try:
+        with (
+            acting_as(user=batch.created_by, label=batch.created_by.get_full_name()),
+            batch.file.open("rb") as fh,
+        ):
+            counts = importer.commit(fh)
+    except Exception as exc:  # recorded on the batch and shown to the user, never lost silently
+        logger.exception("import batch %s failed", batch_id)
+        batch.status = ImportBatch.Status.FAILED
+        batch.summary = {**batch.summary, "failure": str(exc)[:500]}
+        batch.save()
+        return
+    batch.summary = {**batch.summary, **counts}
+    batch.status = ImportBatch.Status.FAILED if counts["errors"] else ImportBatch.Status.DONE
+    batch.save()

@@ -1,0 +1,207 @@
+"""Generic pages written once: list (filters, search, keyset pages, htmx, Excel), detail (with history), edit.
+
+Each model's views only declare their queryset, filterset, columns and form (NetBox's generic views habit).
+Scope and permissions are applied here, through core.scope and core.permissions, for every page.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views import View
+
+from ..audit import history_for
+from ..exports import xlsx_response
+from ..pagination import keyset_page
+from ..permissions import has_perm
+from ..scope import ensure_in_scope, restrict
+
+
+class PermissionRequiredMixin:
+    """Refuses the page unless the user's role holds `permission` (403, Chinese error page)."""
+
+    permission: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not has_perm(request.user, self.get_permission()):
+            raise PermissionDenied("您的角色无权使用此功能。")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission(self) -> str:
+        return self.permission
+
+
+class ScopedObjectMixin:
+    model = None
+    queryset = None
+
+    def base_queryset(self):
+        return self.queryset.all() if self.queryset is not None else self.model._default_manager.all()
+
+    def scoped_queryset(self):
+        return restrict(self.base_queryset(), self.request.user)
+
+    def get_object(self):
+        # Out-of-scope and missing records look the same (404): existence is not leaked.
+        try:
+            return self.scoped_queryset().get(pk=self.kwargs["pk"])
+        except (self.model.DoesNotExist, ValueError) as exc:
+            raise Http404("记录不存在或不在您的数据范围内。") from exc
+
+
+class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
+    filterset_class = None
+    columns: list = []
+    ordering: tuple[str, ...] = ("-id",)
+    title = ""
+    template_name = "core/object_list.html"
+    export_name = ""  # file name of the Excel export; empty: no export
+    export_permission = ""  # defaults to the view permission
+    add_url = ""  # url name of the create page
+    add_permission = ""
+    import_url = ""
+    import_permission = ""
+    page_size = None
+
+    def get(self, request, *args, **kwargs):
+        queryset = self.scoped_queryset()
+        filterset = None
+        if self.filterset_class is not None:
+            filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
+            queryset = (
+                filterset.qs
+                if filterset.is_bound and filterset.is_valid()
+                else (queryset.none() if filterset.is_bound else queryset)
+            )
+        if request.GET.get("export") == "xlsx" and self.export_name:
+            if not has_perm(request.user, self.export_permission or self.get_permission()):
+                raise PermissionDenied("您的角色无权导出此台账。")
+            return self.export(queryset)
+        size = self.page_size or settings.ANJIAN["LIST_PAGE_SIZE"]
+        page = keyset_page(queryset, self.ordering, request.GET.get("cursor"), size)
+        columns = [c for c in self.columns if c.display]
+        context = {
+            "title": self.title,
+            "filterset": filterset,
+            "columns": columns,
+            "rows": [(obj, [c.html(obj) for c in columns]) for obj in page.items],
+            "page": page,
+            "next_url": self._page_url(request, page.next_cursor) if page.next_cursor else "",
+            "first_url": self._page_url(request, None),
+            "export_url": self._export_url(request)
+            if self.export_name and has_perm(request.user, self.export_permission or self.get_permission())
+            else "",
+            "add_url": self.add_url if self.add_url and has_perm(request.user, self.add_permission) else "",
+            "import_url": self.import_url
+            if self.import_url and has_perm(request.user, self.import_permission)
+            else "",
+            **self.extra_context(),
+        }
+        template = self.template_name
+        if request.htmx and request.htmx.target == "results":
+            template = f"{self.template_name}#results"
+        return render(request, template, context)
+
+    def extra_context(self) -> dict:
+        return {}
+
+    def export_rows(self, queryset):
+        columns = [c for c in self.columns if c.export]
+        for obj in queryset.order_by(*self.ordering).iterator(chunk_size=2000):
+            yield [c.value(obj) for c in columns]
+
+    def export(self, queryset):
+        headers = [c.label for c in self.columns if c.export]
+        return xlsx_response(
+            self.export_name, self.title or self.export_name, headers, self.export_rows(queryset)
+        )
+
+    @staticmethod
+    def _params(request, **changes) -> str:
+        params = {k: v for k, v in request.GET.lists() if k not in ("cursor", "export")}
+        for key, value in changes.items():
+            if value is not None:
+                params[key] = [value]
+        return urlencode(params, doseq=True)
+
+    def _page_url(self, request, cursor):
+        query = self._params(request, cursor=cursor)
+        return f"{request.path}?{query}" if query else request.path
+
+    def _export_url(self, request):
+        return f"{request.path}?{self._params(request, export='xlsx')}"
+
+
+class ObjectDetailView(PermissionRequiredMixin, ScopedObjectMixin, View):
+    template_name = ""
+    change_permission = ""
+    edit_url = ""  # url name taking pk
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object()
+        context = {
+            "object": obj,
+            "history": history_for(obj),
+            "can_change": bool(self.change_permission) and has_perm(request.user, self.change_permission),
+            "edit_url": self.edit_url,
+            **self.extra_context(obj),
+        }
+        return render(request, self.template_name, context)
+
+    def extra_context(self, obj) -> dict:
+        return {}
+
+
+class ObjectEditView(PermissionRequiredMixin, ScopedObjectMixin, View):
+    """Create (no pk in the URL) or change a record, in one transaction, re-checking scope after the write."""
+
+    form_class = None
+    template_name = "core/object_form.html"
+    add_permission = ""
+    change_permission = ""
+    title_add = "新建"
+    title_change = "修改"
+    success_message = "已保存。"
+
+    def get_permission(self):
+        return self.change_permission if "pk" in self.kwargs else self.add_permission
+
+    def get_instance(self):
+        return self.get_object() if "pk" in self.kwargs else self.new_instance()
+
+    def new_instance(self):
+        return self.model()
+
+    def get_form(self, instance, data=None, files=None):
+        return self.form_class(data=data, files=files, instance=instance, user=self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        instance = self.get_instance()
+        return self.render_form(self.get_form(instance), instance)
+
+    def post(self, request, *args, **kwargs):
+        instance = self.get_instance()
+        form = self.get_form(instance, request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_form(form, instance, status=400)
+        with transaction.atomic():
+            obj = self.save(form)
+            ensure_in_scope(request.user, obj)
+        messages.success(request, self.success_message)
+        return redirect(obj.get_absolute_url())
+
+    def save(self, form):
+        return form.save()
+
+    def render_form(self, form, instance, status=200):
+        title = self.title_change if instance.pk else self.title_add
+        return render(
+            request=self.request,
+            template_name=self.template_name,
+            context={"form": form, "object": instance if instance.pk else None, "title": title},
+            status=status,
+        )

@@ -1,0 +1,40 @@
+"""How capabilities plug into the deadlines engine and the to-do list.
+
+Each app that has deadlines or waiting work provides, in `anjian/<app>/deadlines.py`:
+
+    DEADLINE_KINDS = {"hazard.rectification": "隐患整改期限", ...}   # kind -> Chinese label
+    def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]
+        # open items of that kind whose due time is at or before `due_before` (use an indexed due column)
+    def todo_items(user) -> Iterable[TodoItem]
+        # what is waiting for this user now, within their scope
+
+The notifications app (the engine) imports these modules, fires reminder/overdue/escalation rules stored as
+data, records each firing once per (rule step, item), writes the firing onto the item's history
+(core.audit.record_action) and delivers notifications through its outbox.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    kind: str  # e.g. "hazard.rectification"
+    obj: object  # the model instance the deadline belongs to
+    due_at: datetime
+    title: str  # Chinese, e.g. "青山宏达化工：储罐区静电接地缺失 整改期限"
+    url: str
+    responsible: tuple = ()  # users who must act
+    # escalation ladder: level 1 (e.g. the unit's regulator staff), level 2 (town/county office staff), …
+    escalation: tuple[tuple, ...] = ()
+    territory_path: str = ""
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    title: str  # Chinese
+    url: str
+    action: str  # Chinese verb: 整改 / 复查验收 / 审批 / 上报 …
+    due_at: datetime | None = None
+    overdue: bool = False
+    extra: dict = field(default_factory=dict)

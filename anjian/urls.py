@@ -1,0 +1,60 @@
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from anjian.core.views import pages
+
+# Each domain app serves its pages under its own prefix and its API under /api/<prefix>/.
+DOMAIN_APPS = {
+    "registry": "registry",
+    "inspections": "inspections",
+    "hazards": "hazards",
+    "enforcement": "enforcement",
+    "accidents": "accidents",
+    "assessment": "assessment",
+    "operations": "operations",
+    "notifications": "notifications",
+    "dashboard": "dashboard",
+}
+
+
+def _api_patterns():
+    patterns = [path("core/", include("anjian.core.api.urls"))]
+    for app, prefix in DOMAIN_APPS.items():
+        try:
+            import_module(f"anjian.{app}.api.urls")
+        except ModuleNotFoundError as exc:
+            if exc.name not in (f"anjian.{app}.api", f"anjian.{app}.api.urls"):
+                raise
+            continue
+        patterns.append(path(f"{prefix}/", include(f"anjian.{app}.api.urls")))
+    return patterns
+
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", pages.PasswordChange.as_view(), name="password_change"),
+    path("core/", include("anjian.core.urls")),
+    *[path(f"{prefix}/", include(f"anjian.{app}.urls")) for app, prefix in DOMAIN_APPS.items()],
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/", include(_api_patterns())),
+]
+
+handler400 = "anjian.core.views.pages.error_400"
+handler403 = "anjian.core.views.pages.error_403"
+handler404 = "anjian.core.views.pages.error_404"
+handler500 = "anjian.core.views.pages.error_500"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
