@@ -450,3 +450,20 @@ class ImportBatch(models.Model):
     @property
     def percent(self) -> int:
         return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
+
+
+class DocumentCounter(models.Model):
+    """Last number issued in a document series (e.g. 责令限期整改指令书 of one issuer, per year). Numbers are
+    taken under a row lock by core.documents.next_document_number and never reused."""
+
+    key = models.CharField("文书序列", max_length=80)
+    year = models.PositiveSmallIntegerField("年度")
+    last_number = models.PositiveIntegerField("最后编号", default=0)
+
+    class Meta:
+        verbose_name = "文书编号序列"
+        verbose_name_plural = "文书编号序列"
+        constraints = [models.UniqueConstraint(fields=["key", "year"], name="document_counter_unique")]
+
+    def __str__(self):
+        return f"{self.key} {self.year}: {self.last_number}"
