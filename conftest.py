@@ -9,8 +9,12 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings, tmp_path):
+def _plain_static_storage(request, tmp_path):
     # Tests render templates without running collectstatic, and keep uploads out of the project tree.
+    # Pure-rule tests may run without the Django plugin (-p no:django): then there is nothing to set.
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -4,8 +4,7 @@ Sources (full texts read unless marked otherwise):
 - 493号令: 《生产安全事故报告和调查处理条例》 (国务院令第493号, in force 2007-06-01).
 - 安全生产法: 《中华人民共和国安全生产法》 (2021修正).
 - 民法典 第二百零一、二百零二条: how "N日内" / "N个月" periods are counted.
-- 约谈: 《安全生产约谈实施办法（试行）》 (安委〔2018〕2号) and local copies (see /work/shared/domain/rules.md
-§7.2).
+- 约谈: 《安全生产约谈实施办法（试行）》 (安委〔2018〕2号) and local copies (domain/rules.md §7.2).
 
 Confidence marks follow rules.md §0: ✅ read in the full text, 🟡 secondary source, ❓ not confirmed.
 

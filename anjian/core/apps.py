@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-        from . import audit, checks, scope  # noqa: F401  (checks registers system checks)
+        from . import audit, checks, importers, scope  # noqa: F401  (registers checks and importers)
 
         pre_save.connect(scope.sync_territory_path, dispatch_uid="anjian.sync_territory_path")
         post_save.connect(audit.on_post_save, dispatch_uid="anjian.audit.post_save")

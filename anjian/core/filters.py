@@ -51,6 +51,12 @@ class TerritoryFilter(SearchFilterMixin, django_filters.FilterSet):
         model = Territory
         fields = ["q", "kind", "within"]
 
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        self.filters["within"].queryset = restrict(
+            Territory.objects.filter(depth__lte=3), getattr(request, "user", None)
+        )
+
     def filter_within(self, queryset, name, value):
         return queryset.filter(path__startswith=value.path)
 

@@ -1,6 +1,7 @@
 """Form conventions: Bootstrap widgets, choices limited to the user's scope."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from .scope import restrict
 
@@ -35,6 +36,21 @@ class ScopedModelForm(forms.ModelForm):
             if user is not None and spec is not None and not spec.public:
                 field.queryset = restrict(queryset, user)
         bootstrapify(self)
+
+    def _update_errors(self, errors):
+        """Model invariants may name fields this form does not show: report those as form-level errors."""
+        if hasattr(errors, "error_dict") and any(f not in self.fields for f in errors.error_dict):
+            remapped = {}
+            for name, field_errors in errors.error_dict.items():
+                if name in self.fields or name == NON_FIELD_ERRORS:
+                    remapped.setdefault(name, []).extend(field_errors)
+                else:
+                    label = self._meta.model._meta.get_field(name).verbose_name
+                    remapped.setdefault(NON_FIELD_ERRORS, []).extend(
+                        ValidationError(f"{label}：{message}") for e in field_errors for message in e.messages
+                    )
+            errors = ValidationError(remapped)
+        super()._update_errors(errors)
 
 
 class StyledForm(forms.Form):

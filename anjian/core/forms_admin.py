@@ -110,13 +110,3 @@ class RoleForm(ScopedModelForm):
         if role in ADMIN_ROLES and self.user is not None and self.user.role != Role.SEC_ADMIN:
             raise forms.ValidationError("只有安全管理员可以授予管理员角色。")
         return role
-
-    def clean(self):
-        data = super().clean()
-        self.instance.role = data.get("role", "")
-        try:
-            self.instance.clean()
-        except forms.ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                self.add_error(None, f"{User._meta.get_field(field).verbose_name}：{'；'.join(errors)}")
-        return data

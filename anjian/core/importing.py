@@ -58,6 +58,7 @@ class ParseResult:
 
 
 class Importer:
+    do_not_call_in_templates = True  # templates receive the class itself
     key = ""
     title = ""
     permission = ""

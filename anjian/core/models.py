@@ -115,20 +115,21 @@ class Territory(Audited):
         return "".join(t.name for t in self.ancestors(include_self=True) if t.level >= 3)
 
     def clean(self):
-        errors = territory_codes.validate_code(
+        errors = {}
+        code_errors = territory_codes.validate_code(
             self.kind,
             self.code or "",
             self.parent.kind if self.parent else None,
             self.parent.code if self.parent else None,
         )
-        if errors:
-            raise ValidationError({"code": errors})
+        if code_errors:
+            errors["code"] = code_errors
         if self.parent and TERRITORY_LEVEL[self.kind] <= self.parent.level:
-            raise ValidationError(
-                {"kind": f"{self.get_kind_display()}不能设在{self.parent.get_kind_display()}之下。"}
-            )
+            errors["kind"] = f"{self.get_kind_display()}不能设在{self.parent.get_kind_display()}之下。"
         if self.pk and self.parent and self.parent.path.startswith(self.path):
-            raise ValidationError({"parent": "上级区划不能是本区划或其下级。"})
+            errors["parent"] = "上级区划不能是本区划或其下级。"
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         with transaction.atomic():
@@ -160,6 +161,8 @@ class Sector(Audited):
     description = models.TextField("说明", blank=True)
     is_active = models.BooleanField("启用", default=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
+
+    scope = ScopeSpec(public=True)
 
     class Meta:
         verbose_name = "监管行业领域"

@@ -101,6 +101,13 @@ def scope_q(model, scope: Scope) -> Q | None:
 
 
 def _sector_q(model, field_name: str, sector_ids: frozenset[int]) -> Q:
+    if "__" in field_name:
+        # A path through a foreign key (e.g. "enterprise__sectors" on a register row): EXISTS on the related
+        # record, so the sector rule of the parent applies unchanged and rows are never duplicated.
+        head, rest = field_name.split("__", 1)
+        related = model._meta.get_field(head).related_model
+        inner = _sector_q(related, rest, sector_ids)
+        return Q(Exists(related._base_manager.filter(inner, pk=OuterRef(head))))
     field = model._meta.get_field(field_name)
     if field.many_to_many:
         # EXISTS instead of a join, so rows are never duplicated and no DISTINCT is needed.

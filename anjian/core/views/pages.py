@@ -78,6 +78,8 @@ class TerritoryList(ObjectListView):
     export_name = "行政区划"
     add_url = "core:territory_add"
     add_permission = "core.change_territory"
+    import_url = reverse_lazy("core:import_start", args=["territories"])
+    import_permission = "core.change_territory"
     queryset = Territory.objects.select_related("parent")
     columns = [
         Column("名称", "name", link=True),

@@ -151,6 +151,8 @@ def test_is_upper_limit_penalty():
     assert rules.is_upper_limit_penalty(Decimal("200000"), Decimal("200000"))
     assert rules.is_upper_limit_penalty(Decimal("200000.00"), 200_000)
     assert not rules.is_upper_limit_penalty(Decimal("199999.99"), Decimal("200000"))
+    # above the maximum is not 上限处罚 but an invalid fine (validate_fine reports it)
+    assert not rules.is_upper_limit_penalty(Decimal("200000.01"), Decimal("200000"))
     assert not rules.is_upper_limit_penalty(Decimal("200000"), None)
 
 

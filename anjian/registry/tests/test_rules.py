@@ -143,7 +143,15 @@ class TestValidateCreditCode:
 class TestCheckCharacters:
     @pytest.mark.parametrize(
         ("first17", "expected"),
-        [("9144030071526726X", "G"), ("91110000802100433", "B"), ("91110000101115573", "B")],
+        [
+            ("9144030071526726X", "G"),
+            ("91110000802100433", "B"),
+            ("91110000101115573", "B"),
+            # Edge values of 31 - (Σ mod 31): Σ ≡ 0 → "0" (not index 31), Σ ≡ 1 → "Y" (index 30).
+            ("00000000000000000", "0"),
+            ("91320500000000002", "0"),
+            ("9132050000000000C", "Y"),
+        ],
     )
     def test_credit_code_check_char_vectors(self, first17, expected):
         assert rules.credit_code_check_char(first17) == expected

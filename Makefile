@@ -1,0 +1,49 @@
+# Anjian — the two commands of the README, and a few helpers.
+# Only Python 3.11+ is needed: everything else is installed into .venv.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+PIP     = $(VENV)/bin/pip
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: demo test test-fast lint venv install install-dev migrate run scan clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip >/dev/null
+
+install: $(VENV)/bin/python
+	$(PIP) install -e .
+
+install-dev: $(VENV)/bin/python
+	$(PIP) install -e ".[dev]"
+
+migrate:
+	$(PY) manage.py migrate --noinput
+
+## make demo: install, migrate, load the demo district, serve on http://127.0.0.1:8000
+demo: install migrate
+	$(PY) manage.py demo_data
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py run_demo_server $(HOST)
+
+## make test: the whole suite (unit, API, real-browser flows). DATABASE_URL selects SQLite (default) or PostgreSQL.
+test: install-dev
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -q -p no:randomly
+
+test-fast: install-dev
+	$(VENV)/bin/pytest -q -m "not browser and not services" -n auto
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## make scan: the periodic deadline scan, as cron would run it
+scan:
+	$(PY) manage.py run_deadlines
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

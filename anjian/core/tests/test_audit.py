@@ -1,0 +1,111 @@
+"""The audit trail: every change with who, when, role, organisation and a field diff; append-only."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from anjian.core.audit import history_for, record_action
+from anjian.core.context import acting_as
+from anjian.core.models import AuditEntry, Organisation, OrganisationKind, Sector
+
+
+def test_create_update_delete_are_recorded_with_diffs(cast):
+    with acting_as(user=cast.office, ip="10.1.2.3", request_id="req-1"):
+        org = Organisation.objects.create(
+            name="测试区林业局", kind=OrganisationKind.DEPARTMENT, territory=cast.district
+        )
+        org.duty_phone = "0999-1234"
+        org.save()
+        org.save()  # no change: no entry
+        org_pk = org.pk
+        org.delete()
+    entries = list(
+        AuditEntry.objects.filter(object_id=str(org_pk), content_type__model="organisation").order_by("id")
+    )
+    assert [e.action for e in entries] == ["create", "update", "delete"]
+    create, update, delete = entries
+    assert create.changes["name"] == [None, "测试区林业局"]
+    assert create.changes["kind"] == [None, "成员单位（行业部门）"]  # choices recorded as people read them
+    assert create.changes["territory"] == [None, "测试区"]  # related records by name
+    assert update.changes == {"duty_phone": ["", "0999-1234"]}
+    assert delete.changes["name"] == ["测试区林业局", None]
+    for entry in entries:
+        assert entry.actor == cast.office
+        assert entry.actor_role == "office"
+        assert entry.actor_organisation == "测试区安委办"
+        assert entry.ip == "10.1.2.3" and entry.request_id == "req-1"
+        assert entry.territory_path == cast.district.path
+
+
+def test_many_to_many_changes_are_recorded(cast):
+    with acting_as(user=cast.office):
+        cast.yingji.sectors.add(cast.construction)
+    entry = history_for(cast.yingji)[0]
+    assert entry.action == "m2m"
+    assert entry.changes["sectors"] == ["添加", "建筑施工"]
+
+
+def test_domain_actions_show_in_the_same_history(cast):
+    with acting_as(user=cast.inspector):
+        record_action(cast.enterprise_a, "test.checked", "现场检查完毕")
+    entry = history_for(cast.enterprise_a)[0]
+    assert entry.action == "test.checked" and entry.message == "现场检查完毕"
+    assert entry.actor_name == "inspector"
+    assert [label for label, *_ in entry.change_rows] == []
+
+
+def test_passwords_are_never_in_the_trail(cast):
+    cast.office.set_password("Another-Pass-2026")
+    cast.office.save()
+    for entry in history_for(cast.office):
+        assert "password" not in entry.changes
+
+
+def test_entries_refuse_change_and_deletion(cast):
+    entry = AuditEntry.objects.first()
+    entry.message = "篡改"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.filter(pk=entry.pk).update(message="篡改")
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.all().delete()
+
+
+def test_database_refuses_updates_behind_the_orm(cast):
+    entry = AuditEntry.objects.first()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditentry SET message = %s WHERE id = %s", ["篡改", entry.pk])
+    assert AuditEntry.objects.get(pk=entry.pk).message == entry.message
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="DELETE trigger exists on PostgreSQL only")
+def test_database_refuses_deletes_behind_the_orm(cast):
+    entry = AuditEntry.objects.first()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditentry WHERE id = %s", [entry.pk])
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_page_edits_are_attributed_to_the_signed_in_user(cast, client_for):
+    sector = Sector.objects.get(code="school")
+    response = client_for(cast.office).post(
+        f"/core/sectors/{sector.pk}/edit/",
+        {"code": "school", "name": "学校（含幼儿园）", "description": "", "is_active": "on", "sort_order": 5},
+        REMOTE_ADDR="10.9.9.9",
+    )
+    assert response.status_code == 302
+    entry = history_for(sector)[0]
+    assert entry.actor == cast.office and entry.ip == "10.9.9.9"
+    assert entry.changes["name"] == ["学校", "学校（含幼儿园）"]
+    assert entry.request_id == response["X-Request-Id"]
+
+
+def test_audit_log_page_is_for_the_audit_administrator_only(cast, client_for):
+    assert client_for(cast.audit_admin).get("/core/audit/?q=甲化工").status_code == 200
+    for user in (cast.office, cast.sys_admin, cast.sec_admin, cast.leader):
+        assert client_for(user).get("/core/audit/").status_code == 403
+    response = client_for(cast.audit_admin).get("/core/audit/?export=xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
