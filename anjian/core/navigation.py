@@ -27,11 +27,17 @@ class MenuGroup:
 
 CORE_MENU = (
     MenuGroup(
-        "系统管理",
+        "基础数据",
         (
             MenuItem("行政区划", "core:territory_list", "core.view_territory", "diagram-3"),
             MenuItem("机构与行业监管", "core:organisation_list", "core.view_organisation", "building"),
             MenuItem("监管行业领域", "core:sector_list", "core.view_sector", "tags"),
+        ),
+        order=800,
+    ),
+    MenuGroup(
+        "系统管理",
+        (
             MenuItem("用户", "core:user_list", "core.view_user", "people"),
             MenuItem("审计日志", "core:audit_list", "core.view_auditentry", "journal-text"),
         ),

@@ -39,5 +39,5 @@ def test_navigation_collapses_on_a_phone(live_cast, phone_page, login):
     toggler = phone_page.locator(".navbar-toggler")
     assert toggler.is_visible()
     toggler.click()
-    phone_page.get_by_role("button", name="系统管理").click()
+    phone_page.get_by_role("button", name="基础数据").click()
     assert phone_page.locator("#mainnav").get_by_role("link", name="行政区划").is_visible()
