@@ -23,19 +23,30 @@ def _plain_static_storage(request, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
-@pytest.fixture
-def cast(db):
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the cast once per test database; each test reads it back inside its rolled-back transaction."""
     from anjian.core.testing import build_cast
 
-    return build_cast()
+    with django_db_blocker.unblock():
+        build_cast()
+
+
+@pytest.fixture
+def cast(db):
+    """The fixed cast. Read back from the database (built once per session); rebuilt inside this test's
+    transaction if a transactional test emptied the database before it."""
+    from anjian.core.testing import build_cast, load_cast
+
+    return load_cast() or build_cast()
 
 
 @pytest.fixture
 def live_cast(transactional_db):
     """The cast, committed, for tests where a live server (another thread) must see it."""
-    from anjian.core.testing import build_cast
+    from anjian.core.testing import build_cast, load_cast
 
-    return build_cast()
+    return load_cast() or build_cast()
 
 
 @pytest.fixture

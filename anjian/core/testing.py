@@ -13,6 +13,7 @@ from .models import Organisation, OrganisationKind, Sector, Territory, Territory
 from .roles import Role
 
 PASSWORD = "Test-Pass-2026"
+CREDIT_CODES = ("91990102000000027Y", "919901020000000194")  # valid GB 32100 codes of enterprises A and B
 _password_hash = None
 
 
@@ -162,4 +163,57 @@ def build_cast() -> Cast:
         enterprise_a_user=make_user("enterprise_a_user", Role.ENTERPRISE, village_a, enterprise=enterprise_a),
         enterprise_b_user=make_user("enterprise_b_user", Role.ENTERPRISE, village_b, enterprise=enterprise_b),
         outsider_office=make_user("outsider_office", Role.OFFICE, other_district, other_office),
+    )
+
+
+USER_FIELDS = (
+    "sys_admin",
+    "sec_admin",
+    "audit_admin",
+    "office",
+    "leader",
+    "inspector",
+    "inspector_other",
+    "town_a_user",
+    "town_b_user",
+    "grid_a_user",
+    "enterprise_a_user",
+    "enterprise_b_user",
+    "outsider_office",
+)
+
+
+def load_cast() -> Cast | None:
+    """The cast as stored by an earlier build_cast() (fresh instances for each test), or None if absent.
+
+    The suite builds the cast once per test database (see conftest.py) and every test reads it back inside its
+    own rolled-back transaction: far cheaper than building it again for each of a thousand tests.
+    """
+    from anjian.registry.models import Enterprise
+
+    users = {u.username: u for u in User.objects.filter(username__in=USER_FIELDS)}
+    if len(users) != len(USER_FIELDS):
+        return None
+    territories = {t.code: t for t in Territory.objects.filter(code__startswith="9901")}
+    organisations = {o.name: o for o in Organisation.objects.filter(territory__code__startswith="9901")}
+    enterprises = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=CREDIT_CODES)}
+    sectors = {s.code: s for s in Sector.objects.filter(code__in=("hazchem", "construction"))}
+    return Cast(
+        district=territories["990102"],
+        town_a=territories["990102101"],
+        town_b=territories["990102102"],
+        village_a=territories["990102101201"],
+        village_b=territories["990102102201"],
+        grid_a=territories["990102101201001"],
+        other_district=territories["990103"],
+        office_org=organisations["测试区安委办"],
+        yingji=organisations["测试区应急管理局"],
+        zhujian=organisations["测试区住建局"],
+        town_a_org=organisations["甲镇人民政府"],
+        town_b_org=organisations["乙镇人民政府"],
+        hazchem=sectors["hazchem"],
+        construction=sectors["construction"],
+        enterprise_a=enterprises[CREDIT_CODES[0]],
+        enterprise_b=enterprises[CREDIT_CODES[1]],
+        **{name: users[name] for name in USER_FIELDS},
     )

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dashboard"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="index"),
+    path("map/", views.MapView.as_view(), name="map"),
+    path("map/data.json", views.MapData.as_view(), name="map_data"),
+]

@@ -38,3 +38,7 @@ class TodoItem:
     due_at: datetime | None = None
     overdue: bool = False
     extra: dict = field(default_factory=dict)
+    # Optional: the deadline kind and record this to-do is about; the to-do page then shows the reminders and
+    # escalations already fired for it (its escalation history).
+    kind: str = ""
+    obj: object = None

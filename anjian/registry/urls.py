@@ -1,5 +1,61 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "registry"
 
-urlpatterns = []
+urlpatterns = [
+    path("enterprises/", views.EnterpriseList.as_view(), name="enterprise_list"),
+    path("enterprises/add/", views.EnterpriseEdit.as_view(), name="enterprise_add"),
+    path("enterprises/<int:pk>/", views.EnterpriseDetail.as_view(), name="enterprise_detail"),
+    path("enterprises/<int:pk>/edit/", views.EnterpriseEdit.as_view(), name="enterprise_edit"),
+    path(
+        "enterprises/<int:pk>/status/<slug:action>/",
+        views.EnterpriseStatusChange.as_view(),
+        name="enterprise_status",
+    ),
+    path("riskmap/", views.RiskMap.as_view(), name="risk_map"),
+    path("frequency/", views.FrequencyList.as_view(), name="frequency_list"),
+    path("frequency/<int:pk>/edit/", views.FrequencyEdit.as_view(), name="frequency_edit"),
+    path("riskpoints/", views.RiskPointList.as_view(), name="riskpoint_list"),
+    path("riskpoints/add/", views.RiskPointEdit.as_view(), name="riskpoint_add"),
+    path("riskpoints/<int:pk>/", views.RiskPointDetail.as_view(), name="riskpoint_detail"),
+    path("riskpoints/<int:pk>/edit/", views.RiskPointEdit.as_view(), name="riskpoint_edit"),
+    path("licences/", views.LicenceList.as_view(), name="licence_list"),
+    path("licences/add/", views.LicenceEdit.as_view(), name="licence_add"),
+    path("licences/<int:pk>/", views.LicenceDetail.as_view(), name="licence_detail"),
+    path("licences/<int:pk>/edit/", views.LicenceEdit.as_view(), name="licence_edit"),
+    path("chemicals/", views.ChemicalList.as_view(), name="chemical_list"),
+    path("chemicals/add/", views.ChemicalEdit.as_view(), name="chemical_add"),
+    path("chemicals/<int:pk>/", views.ChemicalDetail.as_view(), name="chemical_detail"),
+    path("chemicals/<int:pk>/edit/", views.ChemicalEdit.as_view(), name="chemical_edit"),
+    path("majorhazards/", views.MajorHazardList.as_view(), name="majorhazard_list"),
+    path("majorhazards/add/", views.MajorHazardEdit.as_view(), name="majorhazard_add"),
+    path("majorhazards/<int:pk>/", views.MajorHazardDetail.as_view(), name="majorhazard_detail"),
+    path("majorhazards/<int:pk>/edit/", views.MajorHazardEdit.as_view(), name="majorhazard_edit"),
+    path(
+        "majorhazards/<int:pk>/substances/",
+        views.MajorHazardSubstanceAdd.as_view(),
+        name="majorhazard_substance_add",
+    ),
+    path("projects/", views.ProjectList.as_view(), name="project_list"),
+    path("projects/add/", views.ProjectEdit.as_view(), name="project_add"),
+    path("projects/<int:pk>/", views.ProjectDetail.as_view(), name="project_detail"),
+    path("projects/<int:pk>/edit/", views.ProjectEdit.as_view(), name="project_edit"),
+    path("equipment/", views.EquipmentList.as_view(), name="equipment_list"),
+    path("equipment/add/", views.EquipmentEdit.as_view(), name="equipment_add"),
+    path("equipment/<int:pk>/", views.EquipmentDetail.as_view(), name="equipment_detail"),
+    path("equipment/<int:pk>/edit/", views.EquipmentEdit.as_view(), name="equipment_edit"),
+    path("checkpoints/", views.CheckpointList.as_view(), name="checkpoint_list"),
+    path("checkpoints/add/", views.CheckpointEdit.as_view(), name="checkpoint_add"),
+    path("checkpoints/<int:pk>/", views.CheckpointDetail.as_view(), name="checkpoint_detail"),
+    path("checkpoints/<int:pk>/edit/", views.CheckpointEdit.as_view(), name="checkpoint_edit"),
+    path("blacklist/", views.BlacklistList.as_view(), name="blacklist_list"),
+    path("blacklist/add/", views.BlacklistAdd.as_view(), name="blacklist_add"),
+    path("blacklist/<int:pk>/", views.BlacklistDetail.as_view(), name="blacklist_detail"),
+    path("blacklist/<int:pk>/<slug:action>/", views.BlacklistAction.as_view(), name="blacklist_action"),
+    path("closures/", views.ClosureList.as_view(), name="closure_list"),
+    path("closures/add/", views.ClosureEdit.as_view(), name="closure_add"),
+    path("closures/<int:pk>/", views.ClosureDetail.as_view(), name="closure_detail"),
+    path("closures/<int:pk>/edit/", views.ClosureEdit.as_view(), name="closure_edit"),
+]

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from anjian.enforcement import rules
@@ -21,6 +21,10 @@ from anjian.enforcement.rules import (
     WorkCalendar,
     validate_fine,
 )
+
+# The shared CI box can be loaded; generation speed is not what these tests check.
+relaxed = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+
 
 # --- penalty types and measures --------------------------------------------------------------------------
 
@@ -140,6 +144,7 @@ def test_validate_fine_refuses_float_and_inverted_band():
 fen_amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("100000000"), places=2)
 
 
+@relaxed
 @given(fen_amounts, fen_amounts, fen_amounts)
 def test_validate_fine_accepts_exactly_the_closed_band(a, b, amount):
     low, high = sorted((a, b))
@@ -175,6 +180,7 @@ def test_daily_continuous_fine_needs_an_original_fine():
         rules.daily_continuous_fine(Decimal(0), date(2026, 3, 1), date(2026, 3, 5))
 
 
+@relaxed
 @given(fen_amounts, st.dates(max_value=date(9000, 1, 1)), st.integers(min_value=0, max_value=3650))
 def test_daily_continuous_fine_is_fine_times_days(fine, ordered_on, days):
     assert rules.daily_continuous_fine(fine, ordered_on, ordered_on + timedelta(days=days)) == fine * days
@@ -259,6 +265,7 @@ def test_limitation_years():
     assert rules.limitation_years(True) == 5
 
 
+@relaxed
 @given(
     st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)), st.integers(min_value=0, max_value=40)
 )
@@ -369,6 +376,7 @@ def test_every_stage_reachable_and_every_case_can_be_closed():
         assert S.CLOSED in _reachable(stage)
 
 
+@relaxed
 @given(st.sampled_from(list(CaseStage)), st.sampled_from(list(CaseAction)))
 def test_next_stage_agrees_with_allowed_actions(stage, action):
     if action in rules.allowed_actions(stage):
@@ -414,6 +422,7 @@ prefixes = st.text(
 )
 
 
+@relaxed
 @given(prefixes, st.integers(min_value=1000, max_value=9999), st.integers(min_value=1, max_value=10**6))
 def test_document_number_round_trip(prefix, year, seq):
     number = rules.format_document_number(prefix, year, seq)

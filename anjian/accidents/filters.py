@@ -1,0 +1,52 @@
+"""FilterSets shared by the accident pages, the statistics page and the API."""
+
+import django_filters
+from django import forms
+
+from anjian.core.filters import SearchFilterMixin, TerritoryFilterMixin
+from anjian.core.models import Sector
+
+from .models import CATEGORY_CHOICES, Accident, AccidentStatus, Grade, IndustryGroup
+
+
+class AccidentFilter(SearchFilterMixin, TerritoryFilterMixin):
+    grade = django_filters.ChoiceFilter(label="等级", choices=Grade.choices)
+    industry_group = django_filters.ChoiceFilter(label="统计分组", choices=IndustryGroup.choices)
+    category = django_filters.ChoiceFilter(label="事故类别", choices=CATEGORY_CHOICES)
+    sector = django_filters.ModelChoiceFilter(
+        label="行业领域", queryset=Sector.objects.filter(is_active=True)
+    )
+    status = django_filters.ChoiceFilter(label="状态", choices=AccidentStatus.choices)
+    since = django_filters.DateFilter(
+        label="发生日期起",
+        field_name="occurred_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = django_filters.DateFilter(
+        label="发生日期止",
+        field_name="occurred_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    search_fields = ("title", "unit_name", "place")
+
+    class Meta:
+        model = Accident
+        fields = [
+            "q",
+            "territory",
+            "grade",
+            "industry_group",
+            "category",
+            "sector",
+            "status",
+            "since",
+            "until",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} form-control-sm")

@@ -1,0 +1,512 @@
+"""The figures of the leaders' dashboard, also frozen into bulletins: one GROUP BY query per table.
+
+An `Area` is where the figures come from: a territory subtree, narrowed to what a user may see
+(core.scope.restrict) when a user is given. Bulletins build their data with the same functions for their
+territory, so a bulletin and the dashboard of the same period show the same numbers (tested).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+
+from anjian.assessment import links
+from anjian.assessment.indicators import _model_ready
+from anjian.assessment.measures import (
+    HAZARD_CLOSED,
+    HAZARD_OPEN,
+    HAZARD_RECTIFIED,
+    LARGER_OR_ABOVE,
+    accident_period_q,
+    group_by_children,
+    hazard_found_q,
+    percent,
+)
+from anjian.assessment.periods import Period
+from anjian.core.models import Sector, Territory
+from anjian.core.scope import restrict
+
+RISK_LEVELS = [
+    ("major", "重大风险（红）", "#E60012"),
+    ("high", "较大风险（橙）", "#F39800"),
+    ("medium", "一般风险（黄）", "#FFF100"),
+    ("low", "低风险（蓝）", "#0068B7"),
+    ("", "未评定", "#adb5bd"),
+]
+SUPERVISION_LEVELS = [(3, "市级挂牌"), (2, "县级挂牌"), (1, "镇街挂牌")]
+
+
+@dataclass(frozen=True)
+class Area:
+    territory: Territory
+    user: object | None = None
+
+    def rows(self, queryset, path_field: str = "territory_path"):
+        if self.user is not None:
+            queryset = restrict(queryset, self.user)
+        return queryset.filter(**{f"{path_field}__startswith": self.territory.path})
+
+    def children(self) -> list[Territory]:
+        return list(
+            Territory.objects.filter(parent=self.territory, retired_on__isnull=True).order_by(
+                "sort_order", "code", "id"
+            )
+        )
+
+
+def _ratio_text(part, total):
+    return percent(part, total)
+
+
+# --- hazards ------------------------------------------------------------------------------------------------------
+def _hazard_aggregates(period: Period) -> dict:
+    found = hazard_found_q(period)
+    open_q = Q(status__in=HAZARD_OPEN)
+    # 逾期 = open hazards flagged overdue by the hazards deadline scan: exactly the hazard list's
+    # `is_overdue=true&open=true` filter, so a click lands on these records.
+    overdue = open_q & Q(is_overdue=True)
+    return {
+        "found": Count("id", filter=found),
+        "found_major": Count("id", filter=found & Q(grade="major")),
+        "rectified": Count("id", filter=found & Q(status__in=HAZARD_RECTIFIED)),
+        "closed": Count("id", filter=found & Q(status__in=HAZARD_CLOSED)),
+        "open": Count("id", filter=open_q),
+        "overdue": Count("id", filter=overdue),
+        "major_open": Count("id", filter=open_q & Q(grade="major")),
+        "major_overdue": Count("id", filter=overdue & Q(grade="major")),
+        "listed": Count("id", filter=open_q & Q(supervision_level__gt=0)),
+    }
+
+
+def _hazard_rates(row: dict) -> dict:
+    row = {
+        k: row.get(k) or 0
+        for k in (
+            "found",
+            "found_major",
+            "rectified",
+            "closed",
+            "open",
+            "overdue",
+            "major_open",
+            "major_overdue",
+            "listed",
+        )
+    }
+    row["rectification_rate"] = _ratio_text(row["rectified"], row["found"])
+    row["closure_rate"] = _ratio_text(row["closed"], row["found"])
+    return row
+
+
+def hazard_links(territory_id, period: Period, **extra) -> dict:
+    """Where each hazard figure clicks through to (hazards/filters.py HazardFilter parameters)."""
+    base = {"territory": territory_id, **extra}
+    in_period = {**base, "found_after": period.start.isoformat(), "found_before": period.end.isoformat()}
+    url = links.list_url
+    return {
+        "found": url(links.HAZARD_LIST, **in_period),
+        "found_major": url(links.HAZARD_LIST, grade="major", **in_period),
+        "rectified": url(links.HAZARD_LIST, status=list(HAZARD_RECTIFIED), **in_period),
+        "closed": url(links.HAZARD_LIST, status="closed", **in_period),
+        "open": url(links.HAZARD_LIST, open="true", **base),
+        "overdue": url(links.HAZARD_LIST, open="true", is_overdue="true", **base),
+        "major_open": url(links.HAZARD_LIST, open="true", grade="major", **base),
+        "major_overdue": url(links.HAZARD_LIST, open="true", is_overdue="true", grade="major", **base),
+    }
+
+
+def hazards_ready() -> bool:
+    return _model_ready("hazards.Hazard")
+
+
+def hazard_totals(area: Area, period: Period) -> dict:
+    from anjian.hazards.models import Hazard
+
+    row = area.rows(Hazard.objects.all()).aggregate(**_hazard_aggregates(period))
+    return _hazard_rates(row)
+
+
+def hazards_by_town(area: Area, period: Period, children) -> list[dict]:
+    from anjian.hazards.models import Hazard
+
+    if not children:
+        return []
+    groups = {
+        r.pop("child"): r
+        for r in area.rows(Hazard.objects.all())
+        .order_by()
+        .annotate(child=group_by_children(children))
+        .values("child")
+        .annotate(**_hazard_aggregates(period))
+    }
+    return [
+        {"territory": c, "figures": _hazard_rates(groups.get(c.pk, {})), "links": hazard_links(c.pk, period)}
+        for c in children
+    ]
+
+
+def hazards_by_sector(area: Area, period: Period) -> list[dict]:
+    from anjian.hazards.models import Hazard
+
+    groups = list(
+        area.rows(Hazard.objects.all()).order_by().values("sector_id").annotate(**_hazard_aggregates(period))
+    )
+    names = dict(
+        Sector.objects.filter(pk__in=[g["sector_id"] for g in groups if g["sector_id"]]).values_list(
+            "pk", "name"
+        )
+    )
+    rows = []
+    for g in groups:
+        sector_id = g.pop("sector_id")
+        figures = _hazard_rates(g)
+        if not (figures["found"] or figures["open"]):
+            continue
+        rows.append(
+            {
+                "sector_id": sector_id,
+                "name": names.get(sector_id, "未分行业"),
+                "figures": figures,
+                "links": hazard_links(area.territory.pk, period, sector=sector_id) if sector_id else {},
+            }
+        )
+    return sorted(rows, key=lambda r: (-r["figures"]["found"], r["name"]))
+
+
+def hazard_trend(area: Area, year: int) -> list[dict]:
+    """整改率 and 销号率 of the hazards found in each month of the year (one query)."""
+    from anjian.hazards.models import Hazard
+
+    period = Period.year(year)
+    rows = (
+        area.rows(Hazard.objects.filter(hazard_found_q(period)))
+        .order_by()
+        .annotate(month=ExtractMonth("found_on"))
+        .values("month")
+        .annotate(
+            found=Count("id"),
+            rectified=Count("id", filter=Q(status__in=HAZARD_RECTIFIED)),
+            closed=Count("id", filter=Q(status__in=HAZARD_CLOSED)),
+        )
+    )
+    by_month = {r["month"]: r for r in rows}
+    trend = []
+    for month in range(1, 13):
+        r = by_month.get(month, {"found": 0, "rectified": 0, "closed": 0})
+        trend.append(
+            {
+                "month": month,
+                "found": r["found"],
+                "rectification_rate": round(r["rectified"] * 100 / r["found"], 1) if r["found"] else None,
+                "closure_rate": round(r["closed"] * 100 / r["found"], 1) if r["found"] else None,
+            }
+        )
+    return trend
+
+
+def supervision_list(area: Area, limit: int = 50) -> list:
+    from anjian.hazards.models import Hazard
+
+    return list(
+        area.rows(Hazard.objects.filter(status__in=HAZARD_OPEN, supervision_level__gt=0))
+        .select_related("enterprise", "territory", "supervising_org")
+        .order_by("deadline", "id")[:limit]
+    )
+
+
+def supervision_counts(area: Area) -> list[dict]:
+    from anjian.hazards.models import Hazard
+
+    counts = dict(
+        area.rows(Hazard.objects.filter(status__in=HAZARD_OPEN, supervision_level__gt=0))
+        .order_by()
+        .values_list("supervision_level")
+        .annotate(n=Count("id"))
+    )
+    return [
+        {
+            "label": label,
+            "count": counts.get(level, 0),
+            "url": links.list_url(
+                links.HAZARD_LIST, territory=area.territory.pk, open="true", supervision_level=level
+            ),
+        }
+        for level, label in SUPERVISION_LEVELS
+    ]
+
+
+# --- accidents ----------------------------------------------------------------------------------------------------
+def _accident_aggregates(period: Period) -> dict:
+    now, before = accident_period_q(period), accident_period_q(period.previous_year())
+    return {
+        "accidents": Count("id", filter=now),
+        "fatalities": Sum("deaths", filter=now),
+        "larger_plus": Count("id", filter=now & Q(grade__in=LARGER_OR_ABOVE)),
+        "accidents_prev": Count("id", filter=before),
+        "fatalities_prev": Sum("deaths", filter=before),
+    }
+
+
+def _accident_row(row: dict) -> dict:
+    # Aggregates cannot share the field's name: deaths are summed as `fatalities`.
+    row = dict(row, deaths=row.get("fatalities"), deaths_prev=row.get("fatalities_prev"))
+    row = {
+        k: row.get(k) or 0 for k in ("accidents", "deaths", "larger_plus", "accidents_prev", "deaths_prev")
+    }
+    row["accidents_change"] = _change(row["accidents"], row["accidents_prev"])
+    row["deaths_change"] = _change(row["deaths"], row["deaths_prev"])
+    return row
+
+
+def _change(now: int, before: int) -> str:
+    """同比 (rules.md AC-51): the change against the same period of last year."""
+    if not before:
+        return "—" if not now else "上年同期为0"
+    change = (now - before) * 100 / before
+    return (
+        f"{'上升' if change > 0 else '下降' if change < 0 else '持平'}{abs(change):.1f}%"
+        if change
+        else "持平"
+    )
+
+
+def accident_links(territory_id, period: Period) -> dict:
+    base = {"territory": territory_id, "since": period.start.isoformat(), "until": period.end.isoformat()}
+    previous = period.previous_year()
+    prev = {"territory": territory_id, "since": previous.start.isoformat(), "until": previous.end.isoformat()}
+    return {
+        "accidents": links.list_url(links.ACCIDENT_LIST, **base),
+        "deaths": links.list_url(links.ACCIDENT_LIST, **base),
+        "accidents_prev": links.list_url(links.ACCIDENT_LIST, **prev),
+        "deaths_prev": links.list_url(links.ACCIDENT_LIST, **prev),
+    }
+
+
+def accidents_ready() -> bool:
+    return _model_ready("accidents.Accident")
+
+
+def accident_totals(area: Area, period: Period) -> dict:
+    from anjian.accidents.models import Accident
+
+    return _accident_row(area.rows(Accident.objects.all()).aggregate(**_accident_aggregates(period)))
+
+
+def accidents_by_town(area: Area, period: Period, children) -> dict[int, dict]:
+    from anjian.accidents.models import Accident
+
+    if not children:
+        return {}
+    rows = (
+        area.rows(Accident.objects.all())
+        .order_by()
+        .annotate(child=group_by_children(children))
+        .values("child")
+        .annotate(**_accident_aggregates(period))
+    )
+    return {r.pop("child"): _accident_row(r) for r in rows}
+
+
+def accident_trend(area: Area, year: int) -> list[dict]:
+    """Accidents and deaths per month, this year and last year (one query)."""
+    from anjian.accidents.models import Accident
+
+    this, last = Period.year(year), Period.year(year - 1)
+    start, _ = last.datetime_range()
+    _, end = this.datetime_range()
+    rows = (
+        area.rows(Accident.objects.filter(occurred_at__gte=start, occurred_at__lt=end))
+        .order_by()
+        .annotate(month=ExtractMonth("occurred_at"))
+        .values("month")
+        .annotate(
+            accidents=Count("id", filter=accident_period_q(this)),
+            fatalities=Sum("deaths", filter=accident_period_q(this)),
+            accidents_prev=Count("id", filter=accident_period_q(last)),
+            fatalities_prev=Sum("deaths", filter=accident_period_q(last)),
+        )
+    )
+    by_month = {r["month"]: dict(r, deaths=r["fatalities"], deaths_prev=r["fatalities_prev"]) for r in rows}
+    return [
+        {
+            k: (by_month.get(m, {}).get(k) or 0)
+            for k in ("accidents", "deaths", "accidents_prev", "deaths_prev")
+        }
+        | {"month": m}
+        for m in range(1, 13)
+    ]
+
+
+# --- enforcement ----------------------------------------------------------------------------------------------------
+def enforcement_ready() -> bool:
+    return _model_ready("enforcement.Case") and _model_ready("enforcement.Measure")
+
+
+def enforcement_totals(area: Area, period: Period) -> dict:
+    from anjian.enforcement.models import FINE_MEASURES, Case, Measure
+
+    cases = area.rows(Case.objects.all()).aggregate(
+        cases=Count("id", filter=Q(filed_on__gte=period.start, filed_on__lte=period.end)),
+        decided=Count("id", filter=Q(decided_on__gte=period.start, decided_on__lte=period.end)),
+    )
+    fines = area.rows(Measure.objects.all()).aggregate(
+        fines=Sum(
+            "amount",
+            filter=Q(
+                measure__in=FINE_MEASURES,
+                case__decided_on__gte=period.start,
+                case__decided_on__lte=period.end,
+            ),
+        )
+    )
+    in_period = {
+        "territory": area.territory.pk,
+        "filed_after": period.start.isoformat(),
+        "filed_before": period.end.isoformat(),
+    }
+    return {
+        "cases": cases["cases"] or 0,
+        "decided": cases["decided"] or 0,
+        "fines": fines["fines"] or Decimal("0"),
+        "links": {"cases": links.list_url(links.CASE_LIST, **in_period)},
+    }
+
+
+# --- units by risk colour ----------------------------------------------------------------------------------------
+def units_by_colour(area: Area, children) -> dict:
+    """Operating units per risk colour, for the whole area and per child territory (one query)."""
+    from anjian.registry.models import Enterprise
+
+    qs = area.rows(Enterprise.objects.filter(status="operating")).order_by()
+    qs = qs.annotate(child=group_by_children(children) if children else F("territory_id"))
+    rows = qs.values("child", "risk_level").annotate(n=Count("id"))
+    totals = {level: 0 for level, _l, _c in RISK_LEVELS}
+    per_child: dict[int, dict] = {}
+    for r in rows:
+        totals[r["risk_level"]] = totals.get(r["risk_level"], 0) + r["n"]
+        per_child.setdefault(r["child"], {level: 0 for level, _l, _c in RISK_LEVELS})[r["risk_level"]] += r[
+            "n"
+        ]
+    return {
+        "totals": [
+            {
+                "level": level,
+                "label": label,
+                "colour": colour,
+                "count": totals.get(level, 0),
+                "url": links.list_url(
+                    links.ENTERPRISE_LIST,
+                    territory=area.territory.pk,
+                    status="operating",
+                    risk_level=level or "none",
+                ),
+            }
+            for level, label, colour in RISK_LEVELS
+        ],
+        "per_child": per_child,
+        "total": sum(totals.values()),
+    }
+
+
+# --- exposures (季曝光) -------------------------------------------------------------------------------------------
+REPEAT_OFFENDER_MIN_HAZARDS = 3
+
+
+def exposures(area: Area, period: Period, as_of: date | None = None) -> dict:
+    """Units to expose: open major hazards past their deadline; units with many hazards found in the period
+    (屡查屡犯, at least REPEAT_OFFENDER_MIN_HAZARDS); units on the serious-dishonesty list (rules.md §5.1)."""
+    from anjian.registry.models import BlacklistEntry, active_blacklist_q
+
+    as_of = as_of or min(period.end, timezone.localdate())
+    result = {"major_overdue": [], "repeat_offenders": [], "blacklisted": []}
+    if hazards_ready():
+        from anjian.hazards.models import Hazard
+
+        result["major_overdue"] = [
+            {
+                "number": h.number,
+                "enterprise": h.enterprise.name,
+                "territory": h.territory.name,
+                "description": h.description[:60],
+                "deadline": h.deadline.isoformat() if h.deadline else "",
+                "url": h.get_absolute_url(),
+            }
+            for h in area.rows(Hazard.objects.filter(status__in=HAZARD_OPEN, grade="major", is_overdue=True))
+            .select_related("enterprise", "territory")
+            .order_by("deadline", "id")[:50]
+        ]
+        result["repeat_offenders"] = [
+            {
+                "enterprise_id": r["enterprise_id"],
+                "enterprise": r["enterprise__name"],
+                "hazards": r["n"],
+                "url": links.list_url(
+                    links.HAZARD_LIST,
+                    enterprise=r["enterprise_id"],
+                    found_after=period.start.isoformat(),
+                    found_before=period.end.isoformat(),
+                ),
+            }
+            for r in area.rows(Hazard.objects.filter(hazard_found_q(period)))
+            .order_by()
+            .values("enterprise_id", "enterprise__name")
+            .annotate(n=Count("id"))
+            .filter(n__gte=REPEAT_OFFENDER_MIN_HAZARDS)
+            .order_by("-n", "enterprise__name")[:30]
+        ]
+    result["blacklisted"] = [
+        {
+            "enterprise": b.enterprise.name,
+            "ground": b.get_ground_display(),
+            "start_date": b.start_date.isoformat(),
+            "end_date": b.end_date.isoformat() if b.end_date else "",
+            "url": b.get_absolute_url(),
+        }
+        for b in area.rows(
+            BlacklistEntry.objects.filter(active_blacklist_q(as_of)), "enterprise__territory_path"
+        )
+        .select_related("enterprise")
+        .order_by("-start_date", "id")[:50]
+    ]
+    return result
+
+
+# --- the whole page -------------------------------------------------------------------------------------------------
+def summary(area: Area, period: Period) -> dict:
+    """The headline figures of a period (the same numbers the bulletin freezes)."""
+    data = {"hazards": None, "accidents": None, "enforcement": None}
+    if hazards_ready():
+        data["hazards"] = hazard_totals(area, period)
+        data["hazard_links"] = hazard_links(area.territory.pk, period)
+    if accidents_ready():
+        data["accidents"] = accident_totals(area, period)
+        data["accident_links"] = accident_links(area.territory.pk, period)
+    if enforcement_ready():
+        data["enforcement"] = enforcement_totals(area, period)
+    return data
+
+
+def by_town(area: Area, period: Period, children) -> list[dict]:
+    """Per child territory: hazards, accidents and units by colour (three grouped queries)."""
+    hazard_rows = (
+        {r["territory"].pk: r for r in hazards_by_town(area, period, children)} if hazards_ready() else {}
+    )
+    accident_rows = accidents_by_town(area, period, children) if accidents_ready() else {}
+    colours = units_by_colour(area, children)["per_child"]
+    rows = []
+    for child in children:
+        rows.append(
+            {
+                "territory": child,
+                "hazards": hazard_rows.get(child.pk, {}).get("figures"),
+                "hazard_links": hazard_rows.get(child.pk, {}).get("links", {}),
+                "accidents": accident_rows.get(child.pk, _accident_row({})) if accidents_ready() else None,
+                "accident_links": accident_links(child.pk, period),
+                "colours": colours.get(child.pk, {}),
+                "units_url": links.list_url(links.ENTERPRISE_LIST, territory=child.pk, status="operating"),
+            }
+        )
+    return rows

@@ -1,0 +1,620 @@
+"""Enforcement (执法): the provision library, cases with their measures and documents, 约谈/黄牌警告, and the
+violation findings that must end in a case or a reviewed reason why not (行政处罚法 第二十八条, rules.md EN-32).
+
+Stage changes, approvals and document numbers happen only in services.py.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from anjian.core.audit import Audited
+from anjian.core.models import Organisation, Sector, Territory
+from anjian.core.scope import ScopeSpec
+
+from . import rules
+
+MEASURE_CHOICES = [(m.value, m.label) for m in rules.EnforcementMeasure]
+STAGE_CHOICES = [(s.value, s.label) for s in rules.CaseStage]
+# Measures that are fines (validated against the provision's band) and stop orders (need 复产验收).
+FINE_MEASURES = {rules.EnforcementMeasure.FINE.value, rules.EnforcementMeasure.DAILY_CONTINUOUS_FINE.value}
+STOP_MEASURES = {rules.EnforcementMeasure.SUSPEND_FOR_RECTIFICATION.value}
+OPEN_STAGES = [
+    s.value
+    for s in rules.CaseStage
+    if s not in (rules.CaseStage.CLOSED, rules.CaseStage.TRANSFERRED, rules.CaseStage.COURT_ENFORCEMENT)
+]
+
+
+class PartyKind(models.TextChoices):
+    UNIT = "unit", "单位"
+    PERSON = "person", "个人"
+
+
+class Provision(Audited):
+    """One entry of the legal-provision library (法律依据): who is punished for what, and within which band.
+
+    Data, not code (rules.md EN-20: 裁量基准 are data); seeded from rules.md §1.6, §3.5, §5, §6 by migration 0002.
+    A bound of None means "no bound on that side" (e.g. "五万元以下" has no minimum).
+    """
+
+    code = models.CharField(
+        "编号", max_length=20, unique=True, help_text="如 L1-102（安全生产法第一百零二条）"
+    )
+    law = models.CharField("法律法规", max_length=100)
+    article = models.CharField("条款", max_length=60)
+    violation = models.TextField("违法行为")
+    penalty_text = models.TextField("处罚规定（原文摘要）")
+    party_kind = models.CharField("处罚对象", max_length=8, choices=PartyKind.choices, default=PartyKind.UNIT)
+    fine_min = models.DecimalField("罚款下限（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    fine_max = models.DecimalField("罚款上限（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    measures_allowed = models.JSONField("可采取的措施", default=list, blank=True)
+    source_ref = models.CharField("规则出处", max_length=40, blank=True, help_text="rules.md 条目，如 HZ-63")
+    is_active = models.BooleanField("启用", default=True)
+
+    scope = ScopeSpec(public=True)
+
+    class Meta:
+        verbose_name = "法律依据"
+        verbose_name_plural = "法律依据库"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.law}{self.article}"
+
+    def get_absolute_url(self):
+        return reverse("enforcement:provision_detail", args=[self.pk])
+
+    @property
+    def fine_range_text(self) -> str:
+        if self.fine_min is None and self.fine_max is None:
+            return "—"
+        low = f"{self.fine_min:,.0f}元以上" if self.fine_min is not None else ""
+        high = f"{self.fine_max:,.0f}元以下" if self.fine_max is not None else ""
+        return low + high
+
+    @property
+    def measures_labels(self) -> str:
+        labels = dict(MEASURE_CHOICES)
+        return "、".join(labels.get(m, m) for m in self.measures_allowed)
+
+    def clean(self):
+        if self.fine_min is not None and self.fine_max is not None and self.fine_min > self.fine_max:
+            raise ValidationError({"fine_max": "罚款上限不能低于下限。"})
+        unknown = [m for m in self.measures_allowed or [] if m not in dict(MEASURE_CHOICES)]
+        if unknown:
+            raise ValidationError({"measures_allowed": f"未知的措施：{'、'.join(unknown)}"})
+
+
+class SourceKind(models.TextChoices):
+    INSPECTION = "inspection", "执法检查"
+    HAZARD = "hazard", "隐患排查"
+    TIP = "tip", "举报投诉"
+    ACCIDENT = "accident", "事故调查"
+    TRANSFER = "transfer", "移送"
+    OTHER = "other", "其他"
+
+
+class Case(Audited):
+    """An administrative-penalty case (行政处罚案件) against a unit and/or responsible persons."""
+
+    number = models.CharField("立案编号", max_length=60, unique=True, editable=False)
+    title = models.CharField("案由", max_length=200)
+    party_kind = models.CharField(
+        "当事人类型", max_length=8, choices=PartyKind.choices, default=PartyKind.UNIT
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="当事单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enforcement_cases",
+    )
+    party_name = models.CharField("当事人名称/姓名", max_length=200, blank=True)
+    responsible_persons = models.TextField(
+        "责任人员", blank=True, help_text="每行一人：姓名、职务、身份证号或联系方式"
+    )
+    territory = models.ForeignKey(
+        Territory, verbose_name="所属区划", on_delete=models.PROTECT, related_name="+"
+    )
+    territory_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    sector = models.ForeignKey(Sector, verbose_name="行业领域", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="办案机关", on_delete=models.PROTECT, related_name="enforcement_cases"
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="承办人", on_delete=models.PROTECT, related_name="+"
+    )
+    co_handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="协办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="行政处罚法 第四十二条：执法人员不得少于两人",
+    )
+    source_kind = models.CharField("案件来源", max_length=16, choices=SourceKind.choices)
+    source_description = models.CharField(
+        "来源说明", max_length=300, blank=True, help_text="如举报编号、检查记录编号、移送函"
+    )
+    accident = models.ForeignKey(
+        "accidents.Accident",
+        verbose_name="关联事故",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enforcement_cases",
+    )
+    hazard = models.ForeignKey(
+        "hazards.Hazard",
+        verbose_name="关联隐患",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enforcement_cases",
+    )
+    inspection = models.ForeignKey(
+        "inspections.Inspection",
+        verbose_name="关联执法检查",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enforcement_cases",
+    )
+    facts = models.TextField("违法事实")
+    provisions = models.ManyToManyField(Provision, verbose_name="法律依据", blank=True, related_name="cases")
+    stage = models.CharField(
+        "阶段", max_length=20, choices=STAGE_CHOICES, default=rules.CaseStage.FILED.value, editable=False
+    )
+    filed_on = models.DateField("立案日期", default=date.today)
+    decision_due = models.DateField("办案期限", editable=False, null=True, db_index=True)
+    notified_on = models.DateField("告知日期", null=True, blank=True, editable=False)
+    hearing_offered = models.BooleanField("告知听证权利", default=False, editable=False)
+    hearing_deadline = models.DateField("听证申请期限", null=True, blank=True, editable=False, db_index=True)
+    hearing_requested = models.BooleanField("当事人申请听证", default=False, editable=False)
+    hearing_waived = models.BooleanField("当事人放弃陈述申辩/听证", default=False, editable=False)
+    hearing_held_on = models.DateField("听证日期", null=True, blank=True, editable=False)
+    decided_on = models.DateField("决定日期", null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批负责人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    served_on = models.DateField("送达日期", null=True, blank=True, editable=False)
+    payment_due = models.DateField("缴款期限", null=True, blank=True, editable=False, db_index=True)
+    closed_on = models.DateField("结案日期", null=True, blank=True, editable=False)
+    transfer_to = models.CharField("移送机关", max_length=200, blank=True, editable=False)
+    outcome_note = models.TextField("处理说明", blank=True, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope = ScopeSpec(territory="territory_path", sectors="sector", enterprise="enterprise")
+
+    class Meta:
+        verbose_name = "执法案件"
+        verbose_name_plural = "执法案件"
+        indexes = [
+            models.Index(fields=["stage", "id"], name="enf_case_stage_id"),
+            models.Index(fields=["territory_path", "filed_on"], name="enf_case_path_filed"),
+            models.Index(fields=["enterprise", "filed_on"], name="enf_case_ent_filed"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("enforcement:case_detail", args=[self.pk])
+
+    @property
+    def stage_enum(self) -> rules.CaseStage:
+        return rules.CaseStage(self.stage)
+
+    @property
+    def party_display(self) -> str:
+        return self.party_name or (self.enterprise.name if self.enterprise_id else "")
+
+    def clean(self):
+        if not self.enterprise_id and not self.party_name.strip():
+            raise ValidationError({"party_name": "请选择当事单位或填写当事人名称/姓名。"})
+        if self.party_kind == PartyKind.UNIT and not self.enterprise_id and not self.party_name:
+            raise ValidationError({"enterprise": "单位案件须选择当事单位。"})
+        if self.co_handler_id and self.co_handler_id == self.handler_id:
+            raise ValidationError({"co_handler": "协办人不能与承办人为同一人。"})
+
+
+class MeasureStatus(models.TextChoices):
+    PROPOSED = "proposed", "拟作出"
+    DECIDED = "decided", "已决定"
+    EXECUTED = "executed", "已执行"
+    CANCELLED = "cancelled", "已撤销"
+
+
+class Measure(Audited):
+    """A measure or penalty of a case (责令限期整改, 罚款, 停产停业整顿 …). Penalties and non-penalty measures are
+    both rows here; `kind` tells them apart (rules.md EN-03 keeps 现场处理措施 separate from 行政处罚)."""
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="measures")
+    # Copied from the case so scope never joins (docs/architecture.md).
+    territory_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+", editable=False, null=True)
+    measure = models.CharField("措施", max_length=32, choices=MEASURE_CHOICES)
+    provision = models.ForeignKey(
+        Provision, verbose_name="法律依据", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField("罚款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    is_upper_limit = models.BooleanField("上限处罚", default=False, editable=False)
+    ordered_on = models.DateField("责令/决定日期", null=True, blank=True)
+    deadline = models.DateField(
+        "期限", null=True, blank=True, db_index=True, help_text="整改期限、停产整顿期限等"
+    )
+    daily_until = models.DateField(
+        "按日计罚截止日", null=True, blank=True, help_text="按日连续处罚：核查仍拒不改正的最后一日"
+    )
+    details = models.TextField("内容", blank=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=MeasureStatus.choices, default=MeasureStatus.PROPOSED, editable=False
+    )
+    executed_on = models.DateField("执行日期", null=True, blank=True, editable=False)
+    blacklist_ref = models.CharField("黑名单记录", max_length=100, blank=True, editable=False)
+    resumption_accepted_on = models.DateField("复产验收日期", null=True, blank=True, editable=False)
+    resumption_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="验收人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resumption_opinion = models.TextField("复产验收意见", blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "措施与处罚"
+        verbose_name_plural = "措施与处罚"
+        ordering = ["case_id", "id"]
+
+    scope = ScopeSpec(territory="territory_path", sectors="sector", enterprise="case__enterprise")
+
+    def __str__(self):
+        text = self.get_measure_display()
+        if self.amount is not None:
+            text += f" {self.amount:,.2f}元"
+        return text
+
+    def save(self, *args, **kwargs):
+        self.territory_path = self.case.territory_path
+        self.sector_id = self.case.sector_id
+        self.is_upper_limit = bool(
+            self.measure in FINE_MEASURES
+            and self.amount is not None
+            and self.provision_id
+            and rules.is_upper_limit_penalty(self.amount, self.provision.fine_max)
+        )
+        super().save(*args, **kwargs)
+
+    @property
+    def is_fine(self) -> bool:
+        return self.measure in FINE_MEASURES
+
+    @property
+    def is_stop_order(self) -> bool:
+        return self.measure in STOP_MEASURES
+
+    @property
+    def daily_total(self) -> Decimal | None:
+        """按日连续处罚 total (安全生产法 第一百一十二条), from the day after the order up to `daily_until`."""
+        if self.measure != rules.EnforcementMeasure.DAILY_CONTINUOUS_FINE.value:
+            return None
+        if self.amount is None or not self.ordered_on or not self.daily_until:
+            return None
+        return rules.daily_continuous_fine(self.amount, self.ordered_on, self.daily_until)
+
+    def clean(self):
+        errors = {}
+        if self.is_fine:
+            if self.amount is None:
+                errors["amount"] = "罚款须填写金额。"
+            elif self.provision_id is None:
+                errors["provision"] = "罚款须选择法律依据。"
+            else:
+                problems = rules.validate_fine(self.amount, self.provision.fine_min, self.provision.fine_max)
+                if problems:
+                    errors["amount"] = problems
+            if self.measure == rules.EnforcementMeasure.DAILY_CONTINUOUS_FINE.value:
+                # 安全生产法 第一百一十二条: only after an order to correct, counted from the next day
+                if not self.ordered_on:
+                    errors["ordered_on"] = "按日连续处罚须填写责令改正日期。"
+                elif self.daily_until and self.daily_until <= self.ordered_on:
+                    errors["daily_until"] = "按日计罚截止日须晚于责令改正日期。"
+        elif self.amount is not None:
+            errors["amount"] = "只有罚款类措施可以填写金额。"
+        if (
+            self.provision_id
+            and self.provision.measures_allowed
+            and self.measure not in self.provision.measures_allowed
+        ):
+            errors.setdefault(
+                "provision",
+                f"所选法律依据不包含「{self.get_measure_display()}」，可采取：{self.provision.measures_labels}",
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class DocumentKind(models.TextChoices):
+    ONSITE_MEASURES = "onsite_measures", "现场处理措施决定书"
+    PENALTY_NOTICE = "penalty_notice", "行政处罚告知书"
+    DECISION_UNIT = "decision_unit", "行政处罚决定书（单位）"
+    DECISION_PERSON = "decision_person", "行政处罚决定书（个人）"
+    REVIEW_OPINION = "review_opinion", "整改复查意见书"
+
+
+# 类别码 in 文号 (rules.md EN-30; the codes are conventional and vary by province ❓)
+DOCUMENT_CODES = {
+    DocumentKind.ONSITE_MEASURES: "现决",
+    DocumentKind.PENALTY_NOTICE: "罚告",
+    DocumentKind.DECISION_UNIT: "罚",
+    DocumentKind.DECISION_PERSON: "罚个",
+    DocumentKind.REVIEW_OPINION: "复查",
+}
+
+
+class CaseDocument(Audited):
+    """An issued document with its 文号; the number is allocated gap-free (core.documents.next_document_number)."""
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="documents")
+    territory_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+", editable=False, null=True)
+    kind = models.CharField("文书类型", max_length=20, choices=DocumentKind.choices)
+    number = models.CharField("文号", max_length=80, unique=True)
+    year = models.PositiveSmallIntegerField("年度")
+    sequence = models.PositiveIntegerField("序号")
+    issued_on = models.DateField("日期", default=date.today)
+    issuer = models.ForeignKey(
+        Organisation, verbose_name="制作机关", on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField("正文补充", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="制作人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("制作时间", auto_now_add=True)
+
+    scope = ScopeSpec(territory="territory_path", sectors="sector", enterprise="case__enterprise")
+
+    class Meta:
+        verbose_name = "执法文书"
+        verbose_name_plural = "执法文书"
+        ordering = ["case_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "kind", "year", "sequence"], name="enf_document_seq_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class FindingSource(models.TextChoices):
+    HAZARD = "hazard", "隐患"
+    INSPECTION = "inspection", "执法检查"
+    OTHER = "other", "其他"
+
+
+class ViolationFinding(Audited):
+    """A hazard or inspection finding that is a violation the law punishes. It must be linked to a case or carry
+    an approved NoPenaltyReason: rectification never replaces a penalty (行政处罚法 第二十八条; rules.md EN-32)."""
+
+    source = models.CharField("来源", max_length=16, choices=FindingSource.choices)
+    source_reference = models.CharField("来源编号/说明", max_length=200, blank=True)
+    hazard = models.ForeignKey(
+        "hazards.Hazard",
+        verbose_name="隐患",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="violation_findings",
+    )
+    inspection = models.ForeignKey(
+        "inspections.Inspection",
+        verbose_name="执法检查",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="violation_findings",
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="单位",
+        on_delete=models.PROTECT,
+        related_name="violation_findings",
+    )
+    territory = models.ForeignKey(
+        Territory, verbose_name="所属区划", on_delete=models.PROTECT, related_name="+"
+    )
+    territory_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    sector = models.ForeignKey(Sector, verbose_name="行业领域", on_delete=models.PROTECT, related_name="+")
+    description = models.TextField("违法行为描述")
+    provision = models.ForeignKey(
+        Provision, verbose_name="涉嫌违反", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_major_hazard = models.BooleanField("重大事故隐患", default=False)
+    rectified = models.BooleanField("已整改", default=False)
+    found_on = models.DateField("发现日期", default=date.today)
+    case = models.ForeignKey(
+        Case,
+        verbose_name="关联案件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="findings",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    scope = ScopeSpec(territory="territory_path", sectors="sector", enterprise="enterprise")
+
+    class Meta:
+        verbose_name = "违法行为线索"
+        verbose_name_plural = "违法行为线索"
+        indexes = [
+            models.Index(fields=["territory_path", "case"], name="enf_finding_path_case"),
+            models.Index(fields=["enterprise", "found_on"], name="enf_finding_ent_found"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.description[:30]}"
+
+    def get_absolute_url(self):
+        return reverse("enforcement:finding_detail", args=[self.pk])
+
+
+class ReasonCategory(models.TextChoices):
+    # 行政处罚法 第三十三条第一款 (LAW-31)
+    MINOR_CORRECTED = "minor_corrected", "违法行为轻微并及时改正，没有造成危害后果"
+    FIRST_MINOR = "first_minor", "初次违法且危害后果轻微并及时改正"
+    NO_FAULT = "no_fault", "当事人有证据足以证明没有主观过错"
+    # rules.md LAW-30 🟡: hazards the unit found, reported and rectified itself
+    SELF_REPORTED = "self_reported", "企业自查自报并已整改的隐患"
+    FACTS_UNPROVEN = "facts_unproven", "违法事实不能成立"
+    TIME_BARRED = "time_barred", "超过追责时效（行政处罚法 第三十六条）"
+    OTHER = "other", "其他"
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "审核通过"
+    REJECTED = "rejected", "审核不通过"
+
+
+class NoPenaltyReason(Audited):
+    """Why a punishable finding is not (yet) a case: recorded by one person, reviewed by another."""
+
+    finding = models.ForeignKey(
+        ViolationFinding, verbose_name="违法行为线索", on_delete=models.CASCADE, related_name="reasons"
+    )
+    territory_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+", editable=False, null=True)
+    category = models.CharField("理由类别", max_length=20, choices=ReasonCategory.choices)
+    explanation = models.TextField("具体说明")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+    status = models.CharField(
+        "审核状态", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING, editable=False
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
+    review_comment = models.TextField("审核意见", blank=True, editable=False)
+
+    scope = ScopeSpec(territory="territory_path", sectors="sector", enterprise="finding__enterprise")
+
+    class Meta:
+        verbose_name = "不予立案理由"
+        verbose_name_plural = "不予立案理由"
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.get_category_display()}（{self.get_status_display()}）"
+
+
+class TalkKind(models.TextChoices):
+    TALK = "talk", "约谈"
+    YELLOW_CARD = "yellow_card", "黄牌警告"
+
+
+class TalkTarget(models.TextChoices):
+    UNIT = "unit", "生产经营单位"
+    GOVERNMENT = "government", "下级人民政府"
+    DEPARTMENT = "department", "有关部门"
+
+
+class Talk(Audited):
+    """约谈 / 黄牌警告 (安委〔2018〕2号; rules.md §7.2): reasons, attendees, commitments, follow-up."""
+
+    kind = models.CharField("类型", max_length=12, choices=TalkKind.choices, default=TalkKind.TALK)
+    target_kind = models.CharField("约谈对象类型", max_length=12, choices=TalkTarget.choices)
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="被约谈单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enforcement_talks",
+    )
+    target_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="被约谈政府/部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    territory = models.ForeignKey(
+        Territory, verbose_name="所属区划", on_delete=models.PROTECT, related_name="+"
+    )
+    territory_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    convened_by = models.ForeignKey(
+        Organisation, verbose_name="约谈机关", on_delete=models.PROTECT, related_name="+"
+    )
+    held_on = models.DateField("约谈日期")
+    reasons = models.TextField("约谈事由")
+    trigger_ref = models.CharField("触发条件", max_length=60, blank=True, help_text="如 YT-05、YT-06")
+    attendees = models.TextField("参加人员", help_text="被约谈方、约谈方及列席人员（专家、媒体、公众代表）")
+    commitments = models.TextField("整改承诺/措施", blank=True)
+    follow_up_due = models.DateField("整改报告期限", null=True, blank=True, db_index=True)
+    follow_up = models.TextField("跟踪落实情况", blank=True)
+    follow_up_done_on = models.DateField("落实核查日期", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope = ScopeSpec(territory="territory_path", enterprise="enterprise")
+
+    class Meta:
+        verbose_name = "约谈/黄牌警告"
+        verbose_name_plural = "约谈/黄牌警告"
+        indexes = [models.Index(fields=["territory_path", "held_on"], name="enf_talk_path_held")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.target_display}（{self.held_on}）"
+
+    def get_absolute_url(self):
+        return reverse("enforcement:talk_detail", args=[self.pk])
+
+    @property
+    def target_display(self) -> str:
+        if self.enterprise_id:
+            return self.enterprise.name
+        if self.target_organisation_id:
+            return self.target_organisation.name
+        return ""
+
+    def clean(self):
+        if self.target_kind == TalkTarget.UNIT and not self.enterprise_id:
+            raise ValidationError({"enterprise": "约谈生产经营单位时须选择单位。"})
+        if self.target_kind != TalkTarget.UNIT and not self.target_organisation_id:
+            raise ValidationError({"target_organisation": "约谈政府或部门时须选择被约谈机关。"})
+        if self.follow_up_due and self.held_on and self.follow_up_due < self.held_on:
+            raise ValidationError({"follow_up_due": "整改报告期限不能早于约谈日期。"})

@@ -1,0 +1,132 @@
+"""Hazard deadlines and to-dos for the notifications engine (protocol: anjian/notifications/protocols.py).
+
+Kinds:
+- hazard.rectification — the rectification deadline (整改期限) of every open hazard (indexed: status, deadline);
+- hazard.supervision — the 限期销号 date of every active 挂牌督办 (indexed: is_active, deadline).
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, time
+
+from django.utils import timezone
+
+from anjian.core.roles import Role
+from anjian.core.scope import restrict
+from anjian.notifications.protocols import DeadlineItem, TodoItem
+
+from .models import OPEN_STATUSES, ExtensionRequest, Hazard, HazardSupervision, Status
+
+DEADLINE_KINDS = {"hazard.rectification": "隐患整改期限", "hazard.supervision": "挂牌督办期限"}
+
+
+def _end_of(day) -> datetime:
+    # A deadline date means "by the end of that day" (local time).
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
+def _users(**filters):
+    from anjian.core.models import User
+
+    return User.objects.filter(is_active=True, **filters)
+
+
+def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
+    """Open items of `kind` due at or before `due_before` (one indexed range scan each)."""
+    last_day = timezone.localtime(due_before).date() if timezone.is_aware(due_before) else due_before.date()
+    if kind == "hazard.rectification":
+        hazards = (
+            Hazard.objects.filter(status__in=OPEN_STATUSES, deadline__isnull=False, deadline__lte=last_day)
+            .select_related("enterprise", "sector", "supervising_org")
+            .order_by("deadline", "id")
+        )
+        for hazard in hazards.iterator(chunk_size=500):
+            yield DeadlineItem(
+                kind=kind,
+                obj=hazard,
+                due_at=_end_of(hazard.deadline),
+                title=f"{hazard.enterprise.name}：{hazard.description[:30]} 整改期限",
+                url=hazard.get_absolute_url(),
+                responsible=tuple(_users(role=Role.ENTERPRISE, enterprise_id=hazard.enterprise_id)),
+                escalation=_escalation(hazard),
+                territory_path=hazard.territory_path,
+            )
+    elif kind == "hazard.supervision":
+        listings = (
+            HazardSupervision.objects.filter(is_active=True, deadline__lte=last_day)
+            .select_related("hazard", "hazard__enterprise", "supervising_org")
+            .order_by("deadline", "id")
+        )
+        for listing in listings.iterator(chunk_size=500):
+            hazard = listing.hazard
+            yield DeadlineItem(
+                kind=kind,
+                obj=hazard,
+                due_at=_end_of(listing.deadline),
+                title=f"{listing.get_level_display()}：{hazard.enterprise.name} {hazard.number} 限期销号",
+                url=hazard.get_absolute_url(),
+                responsible=tuple(_users(role=Role.ENTERPRISE, enterprise_id=hazard.enterprise_id)),
+                escalation=(tuple(_users(organisation_id=listing.supervising_org_id)),),
+                territory_path=hazard.territory_path,
+            )
+
+
+def _escalation(hazard) -> tuple[tuple, ...]:
+    """Level 1: the regulating department's inspectors and the unit's town staff; level 2: the county office."""
+    level1 = []
+    if hazard.sector_id:
+        level1 += [
+            u
+            for u in _users(role=Role.INSPECTOR, organisation__sectors=hazard.sector_id)
+            if hazard.territory_path.startswith(u.territory_path)
+        ]
+    level1 += [u for u in _users(role=Role.TOWN) if hazard.territory_path.startswith(u.territory_path)]
+    level2 = [u for u in _users(role=Role.OFFICE) if hazard.territory_path.startswith(u.territory_path)]
+    return (tuple(level1), tuple(level2))
+
+
+def todo_items(user) -> Iterable[TodoItem]:
+    """Enterprise staff: hazards to rectify or report. Inspectors and town staff: rectifications to re-inspect and
+    extension requests to decide. The office: listed (挂牌督办) hazards it supervises waiting for acceptance/closure."""
+    today = timezone.localdate()
+    visible = restrict(Hazard.objects.all(), user).select_related("enterprise")
+    items = []
+    if user.role == Role.ENTERPRISE:
+        todo = visible.filter(status__in=[Status.REGISTERED, Status.PLAN_SET, Status.RECTIFYING])
+        verbs = {Status.REGISTERED: "制定整改方案", Status.PLAN_SET: "整改", Status.RECTIFYING: "整改并上报"}
+        for hazard in todo.order_by("deadline", "id")[:100]:
+            items.append(_todo(hazard, verbs[hazard.status], today))
+    elif user.role in (Role.INSPECTOR, Role.TOWN):
+        review = visible.filter(status__in=[Status.REPORTED, Status.ACCEPTED]).exclude(reported_by=user)
+        if user.role == Role.TOWN:
+            review = review.filter(grade="general")
+        for hazard in review.order_by("deadline", "id")[:100]:
+            if hazard.supervising_org_id and hazard.supervising_org_id != user.organisation_id:
+                continue
+            items.append(_todo(hazard, "复查验收" if hazard.status == Status.REPORTED else "销号", today))
+        pending = ExtensionRequest.objects.filter(
+            status=ExtensionRequest.Status.PENDING, hazard__in=visible
+        ).select_related("hazard", "hazard__enterprise")
+        for request in pending.order_by("requested_at")[:50]:
+            items.append(
+                _todo(request.hazard, "审批延期", today, extra={"new_deadline": request.new_deadline})
+            )
+    elif user.role == Role.OFFICE and user.organisation_id:
+        listed = visible.filter(
+            supervising_org_id=user.organisation_id, status__in=[Status.REPORTED, Status.ACCEPTED]
+        )
+        for hazard in listed.order_by("deadline", "id")[:100]:
+            items.append(_todo(hazard, "督办验收" if hazard.status == Status.REPORTED else "督办销号", today))
+    return items
+
+
+def _todo(hazard, action, today, extra=None) -> TodoItem:
+    return TodoItem(
+        title=f"{hazard.enterprise.name}：{hazard.description[:30]}（{hazard.number}）",
+        url=hazard.get_absolute_url(),
+        action=action,
+        due_at=_end_of(hazard.deadline) if hazard.deadline else None,
+        overdue=bool(hazard.deadline and hazard.deadline < today and hazard.is_open),
+        extra=extra or {},
+        kind="hazard.rectification",
+        obj=hazard,
+    )

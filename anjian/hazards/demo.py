@@ -1,0 +1,197 @@
+"""Demo hazards: a few hundred across every state, with overdue, major, stop orders and 挂牌督办 — all made through
+the services, so numbers, history and rules are the real ones."""
+
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from anjian.core.context import acting_as
+from anjian.core.models import User
+from anjian.core.roles import Role
+
+from . import services
+from .models import Hazard, MajorHazardCriterion, Source, Status
+
+COUNT = 300
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+DESCRIPTIONS = [
+    ("储罐区静电接地线断开", "防雷防静电", "thing"),
+    ("可燃气体检测报警器未定期校验", "安全设施", "thing"),
+    ("消防通道被货物堵塞", "消防安全", "thing"),
+    ("特种作业人员证书过期仍上岗", "人员资质", "act"),
+    ("有限空间作业未执行先通风、再检测、后作业", "有限空间", "act"),
+    ("临时用电线路私拉乱接", "用电安全", "thing"),
+    ("安全生产责任制未覆盖全部岗位", "安全管理", "management"),
+    ("应急预案未按规定演练", "应急管理", "management"),
+    ("脚手架连墙件缺失", "高处作业", "thing"),
+    ("危险化学品仓库超量储存", "危化品储存", "thing"),
+    ("员工未佩戴安全帽进入作业区", "劳动防护", "act"),
+    ("隐患排查台账记录不全", "安全管理", "management"),
+]
+# (final state, weight)
+PLAN = [
+    ("registered", 12),
+    ("plan_set", 10),
+    ("rectifying", 25),
+    ("reported", 10),
+    ("rejected", 5),
+    ("accepted", 6),
+    ("closed", 45),
+    ("on_spot", 20),
+    ("voided", 2),
+]
+
+
+def _photo():
+    return SimpleUploadedFile("现场照片.png", PNG, content_type="image/png")
+
+
+def build(ctx) -> None:
+    from anjian.registry.models import Enterprise
+
+    rng = ctx.rng
+    enterprises = list(getattr(ctx, "enterprise_list", None) or Enterprise.objects.order_by("pk"))
+    if not enterprises:
+        ctx.log.append("隐患：没有企业，跳过")
+        return
+    users = ctx.users
+    office = users["anweiban"]
+    inspectors = [u for u in users.values() if u.role == Role.INSPECTOR]
+    towns = [u for u in users.values() if u.role == Role.TOWN]
+    criteria = {}
+    for c in MajorHazardCriterion.objects.filter(is_active=True):
+        criteria.setdefault(c.sector_id, []).append(c)
+    enterprise_users = {u.enterprise_id: u for u in User.objects.filter(role=Role.ENTERPRISE, is_active=True)}
+    states = [s for s, w in PLAN for _ in range(w)]
+
+    made = 0
+    for index in range(COUNT):
+        enterprise = (
+            enterprises[0]
+            if index % 10 == 0
+            else (enterprises[1] if index % 10 == 1 else rng.choice(enterprises))
+        )
+        sectors = list(enterprise.sectors.all())
+        sector = rng.choice(sectors) if sectors else None
+        registrar = _registrar(enterprise, sector, inspectors, towns, office)
+        # Who rectifies and reports: the unit's own safety manager, else its town staff or the registering
+        # inspector (entering a paper report); the county office re-inspects, so it never reports.
+        reporter = enterprise_users.get(enterprise.pk) or _town_of(enterprise, towns)
+        if reporter is None and registrar != office:
+            reporter = registrar
+        state = rng.choice(states)
+        major = sector is not None and sector.pk in criteria and rng.random() < 0.12 and state != "on_spot"
+        text, category, nature = rng.choice(DESCRIPTIONS)
+        found_on = ctx.today - timedelta(days=rng.randint(0, 200))
+        with acting_as(user=registrar, label=registrar.get_full_name()):
+            hazard = services.register_hazard(
+                actor=registrar,
+                enterprise=enterprise,
+                description=text,
+                grade="major" if major else "general",
+                sector=sector,
+                location=rng.choice(["一号车间", "罐区", "仓库", "配电房", "施工现场", "办公楼"]),
+                category=category,
+                nature=nature,
+                source=Source.DEPARTMENT if registrar.role == Role.INSPECTOR else Source.TOWN_PATROL,
+                major_criterion=rng.choice(criteria[sector.pk]) if major else None,
+                found_on=found_on,
+                rectified_on_spot=state == "on_spot",
+                stop_order="partial" if major and rng.random() < 0.4 else "none",
+                photos=[_photo()],
+            )
+        _walk(ctx, hazard, state, registrar, reporter, office, major)
+        made += 1
+
+    # Overdue: open hazards whose (past) deadline has passed, then the daily scan flags them.
+    open_ids = list(
+        Hazard.objects.filter(status__in=[Status.PLAN_SET, Status.RECTIFYING])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    overdue = open_ids[::3]
+    for pk in overdue:
+        Hazard.objects.filter(pk=pk).update(deadline=ctx.today - timedelta(days=rng.randint(1, 40)))
+    services.refresh_overdue(ctx.today)
+    _list_some(ctx, office, towns)
+    ctx.log.append(
+        f"隐患 {made} 条（逾期 {Hazard.objects.filter(is_overdue=True).count()} 条，"
+        f"重大 {Hazard.objects.filter(grade='major').count()} 条，"
+        f"挂牌督办 {Hazard.objects.exclude(supervision_level=0).count()} 条）"
+    )
+
+
+def _registrar(enterprise, sector, inspectors, towns, office):
+    for inspector in inspectors:
+        if sector is not None and inspector.organisation.sectors.filter(pk=sector.pk).exists():
+            return inspector
+    return _town_of(enterprise, towns) or office
+
+
+def _town_of(enterprise, towns):
+    return next((t for t in towns if enterprise.territory_path.startswith(t.territory_path)), None)
+
+
+def _walk(ctx, hazard, state, registrar, reporter, office, major):
+    if state in ("registered", "on_spot") or reporter is None:
+        return
+    if state == "voided":
+        with acting_as(user=office):
+            services.void_hazard(hazard, actor=office, reason="与已登记隐患重复")
+        return
+    deadline = ctx.today + timedelta(days=ctx.rng.randint(5, 60))
+    with acting_as(user=reporter):
+        services.set_plan(
+            hazard,
+            actor=reporter,
+            measures="按规范整改并组织复查",
+            responsible_person="安全负责人",
+            deadline=deadline,
+            funds="20000" if major else "2000",
+            emergency_plan="整改期间设置警戒区，限产并专人值守" if major else "",
+        )
+        if state == "plan_set":
+            return
+        services.start_rectification(hazard, actor=reporter)
+        if state == "rectifying":
+            return
+        services.report_rectification(
+            hazard, actor=reporter, note="已按方案整改完毕", money_spent="1800", photos=[_photo()]
+        )
+    if state == "reported":
+        return
+    with acting_as(user=office):
+        if state == "rejected":
+            services.reject_rectification(hazard, actor=office, reason="整改不彻底，请补充检测报告")
+            return
+        services.accept_rectification(hazard, actor=office, opinion="经复查，整改到位")
+        if state == "accepted":
+            return
+        hazard.refresh_from_db()
+        if hazard.stop_order != "none":
+            services.approve_resumption(hazard, actor=office, note="经现场审查，同意恢复生产")
+        services.close_hazard(hazard, actor=office)
+
+
+def _list_some(ctx, office, towns):
+    """挂牌督办: the county office lists open major hazards; towns list some of their overdue general hazards."""
+    majors = Hazard.objects.filter(
+        grade="major", status__in=[Status.REGISTERED, Status.PLAN_SET, Status.RECTIFYING]
+    )
+    for hazard in majors.order_by("pk")[:6]:
+        with acting_as(user=office):
+            services.list_supervision(
+                hazard, actor=office, deadline=ctx.today + timedelta(days=90), reason="重大事故隐患"
+            )
+    for town in towns:
+        overdue = Hazard.objects.filter(
+            is_overdue=True,
+            grade="general",
+            supervision_level=0,
+            territory_path__startswith=town.territory_path,
+        )
+        for hazard in overdue.order_by("pk")[:2]:
+            with acting_as(user=town):
+                services.list_supervision(
+                    hazard, actor=town, deadline=ctx.today + timedelta(days=30), reason="逾期未整改"
+                )

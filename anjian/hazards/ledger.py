@@ -1,0 +1,136 @@
+"""Hazard ledgers (台账) with rates, computed from the records by GROUP BY queries — never typed in.
+
+Definitions (also in docs/hazards.md):
+- 隐患总数 total      = hazards registered in the period, excluding voided ones (作废 is a registration error);
+- 已整改 rectified    = status in {整改完成待复查, 复查合格待销号, 已销号} (the rectification has been done and reported);
+- 已销号 closed       = status 已销号;
+- 整改率 = 已整改 / 隐患总数 × 100%;   销号率 = 已销号 / 隐患总数 × 100%   (no hazards: shown as "—");
+- 逾期 overdue        = open hazards flagged is_overdue (deadline passed, services.refresh_overdue);
+- 重大 major / 重大已销号 major_closed, 挂牌督办 listed = open hazards with an active listing.
+
+One aggregate query per ledger: COUNT(…) FILTER (WHERE …) grouped by the ledger key, on columns carried by the
+hazard row itself (enterprise, sector, territory_path, status, grade, is_overdue), so no join is needed to count.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+
+from anjian.core.models import Organisation, OrganisationKind, Sector, Territory
+
+from .models import OPEN_STATUSES, Grade, Status, SupervisionLevel
+
+RECTIFIED = (Status.REPORTED, Status.ACCEPTED, Status.CLOSED)
+LEDGER_KINDS = {
+    "enterprise": "按单位",
+    "town": "按镇街（下级区划）",
+    "sector": "按行业领域",
+    "department": "按部门",
+}
+
+
+def rate(part: int, total: int) -> Decimal | None:
+    if not total:
+        return None
+    return (Decimal(part) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class LedgerRow:
+    key: object
+    label: str
+    total: int = 0
+    rectified: int = 0
+    closed: int = 0
+    open: int = 0
+    overdue: int = 0
+    major: int = 0
+    major_closed: int = 0
+    listed: int = 0
+
+    @property
+    def rectification_rate(self):
+        return rate(self.rectified, self.total)
+
+    @property
+    def closure_rate(self):
+        return rate(self.closed, self.total)
+
+    def add(self, other: "LedgerRow"):
+        for name in ("total", "rectified", "closed", "open", "overdue", "major", "major_closed", "listed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+AGGREGATES = {
+    "total": Count("id", filter=~Q(status=Status.VOIDED)),
+    "rectified": Count("id", filter=Q(status__in=RECTIFIED)),
+    "closed": Count("id", filter=Q(status=Status.CLOSED)),
+    "open": Count("id", filter=Q(status__in=OPEN_STATUSES)),
+    "overdue": Count("id", filter=Q(is_overdue=True, status__in=OPEN_STATUSES)),
+    "major": Count("id", filter=Q(grade=Grade.MAJOR) & ~Q(status=Status.VOIDED)),
+    "major_closed": Count("id", filter=Q(grade=Grade.MAJOR, status=Status.CLOSED)),
+    "listed": Count("id", filter=Q(status__in=OPEN_STATUSES) & ~Q(supervision_level=SupervisionLevel.NONE)),
+}
+
+
+def _grouped(queryset, key_expr) -> dict:
+    rows = queryset.order_by().annotate(ledger_key=key_expr).values("ledger_key").annotate(**AGGREGATES)
+    return {r.pop("ledger_key"): r for r in rows}
+
+
+def by_enterprise(queryset) -> list[LedgerRow]:
+    from django.db.models import F
+
+    from anjian.registry.models import Enterprise
+
+    groups = _grouped(queryset, F("enterprise_id"))
+    names = dict(Enterprise.objects.filter(pk__in=groups).values_list("pk", "name"))
+    return sorted(
+        (LedgerRow(key=k, label=names.get(k, f"#{k}"), **v) for k, v in groups.items()), key=lambda r: r.label
+    )
+
+
+def by_sector(queryset) -> list[LedgerRow]:
+    from django.db.models import F
+
+    groups = _grouped(queryset, F("sector_id"))
+    names = dict(Sector.objects.filter(pk__in=[k for k in groups if k]).values_list("pk", "name"))
+    return [
+        LedgerRow(key=k, label=names.get(k, "未分行业") if k else "未分行业", **v) for k, v in groups.items()
+    ]
+
+
+def by_subterritory(queryset, root: Territory) -> list[LedgerRow]:
+    """Per child of `root` (a district's towns, a town's villages): one query mapping each path prefix to the child."""
+    children = list(root.children.order_by("sort_order", "code", "id"))
+    if not children:
+        return []
+    whens = [When(territory_path__startswith=c.path, then=Value(c.pk)) for c in children]
+    groups = _grouped(queryset, Case(*whens, default=Value(0), output_field=IntegerField()))
+    rows = [LedgerRow(key=c.pk, label=c.name, **groups.get(c.pk, {})) for c in children]
+    if groups.get(0):
+        rows.append(LedgerRow(key=0, label=f"{root.name}本级", **groups[0]))
+    return rows
+
+
+def by_department(queryset, territory: Territory | None) -> list[LedgerRow]:
+    """Per department (成员单位) by the sectors it supervises (管行业必须管安全). A sector supervised by two
+    departments counts in both rows; the total row of the ledger is therefore not their sum."""
+    sector_rows = {r.key: r for r in by_sector(queryset)}
+    departments = Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT, is_active=True)
+    if territory is not None:
+        departments = departments.filter(territory_path__startswith=territory.path)
+    rows = []
+    for dept in departments.prefetch_related("sectors").order_by("territory_path", "sort_order", "name"):
+        row = LedgerRow(key=dept.pk, label=str(dept))
+        for sector in dept.sectors.all():
+            if sector.pk in sector_rows:
+                row.add(sector_rows[sector.pk])
+        rows.append(row)
+    return rows
+
+
+def totals(queryset) -> LedgerRow:
+    values = queryset.order_by().aggregate(**AGGREGATES)
+    return LedgerRow(key=None, label="合计", **values)

@@ -1,0 +1,13 @@
+from django.db import migrations
+
+
+def seed(apps, schema_editor):
+    from anjian.hazards.data import seed_criteria
+
+    seed_criteria(apps.get_model("core", "Sector"), apps.get_model("hazards", "MajorHazardCriterion"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("hazards", "0002_hazard_inspection")]
+
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

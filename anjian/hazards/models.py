@@ -1,0 +1,437 @@
+"""Hazards (事故隐患): one record per hazard, its rectification, re-inspection, closure and listed supervision.
+
+Statuses change only through anjian/hazards/services.py, which checks the transitions table in
+anjian/hazards/workflow.py. Rules cited are in /work/shared/domain/rules.md (R16 = 原国家安监总局令第16号).
+"""
+
+import os
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from anjian.core.audit import Audited
+from anjian.core.scope import ScopeSpec
+
+
+class Grade(models.TextChoices):
+    # R16 第三条第二款: exactly two legal grades (rules.md HZ-02).
+    GENERAL = "general", "一般事故隐患"
+    MAJOR = "major", "重大事故隐患"
+
+
+class Nature(models.TextChoices):
+    # R16 第三条 (rules.md HZ-01, §8.6 hazard nature).
+    THING = "thing", "物的危险状态"
+    ACT = "act", "人的不安全行为"
+    MANAGEMENT = "management", "管理上的缺陷"
+
+
+class Source(models.TextChoices):
+    # rules.md §1.5 / §8.6 found_by: who found it must be recorded.
+    SELF_CHECK = "self_check", "企业自查"
+    DEPARTMENT = "department", "部门检查"
+    TOWN_PATROL = "town_patrol", "镇街巡查"
+    GRID_PATROL = "grid_patrol", "网格员巡查"
+    PUBLIC_TIP = "public_tip", "群众举报"
+    SUPERVISION = "supervision", "上级督查/暗访反馈"
+    ACCIDENT = "accident", "事故调查"
+    IMPORT = "import", "台账导入"
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", "已登记"
+    PLAN_SET = "plan_set", "已制定整改方案"
+    RECTIFYING = "rectifying", "整改中"
+    REPORTED = "reported", "整改完成待复查"
+    ACCEPTED = "accepted", "复查合格待销号"
+    CLOSED = "closed", "已销号"
+    VOIDED = "voided", "已作废"
+
+
+OPEN_STATUSES = (Status.REGISTERED, Status.PLAN_SET, Status.RECTIFYING, Status.REPORTED, Status.ACCEPTED)
+
+
+class StopOrder(models.TextChoices):
+    NONE = "none", "无"
+    PARTIAL = "partial", "局部停产停业"
+    TOTAL = "total", "全部停产停业"
+
+
+class SupervisionLevel(models.IntegerChoices):
+    # rules.md §8.6 督办 level; ordered: a higher number is a higher government.
+    NONE = 0, "未挂牌"
+    TOWN = 1, "镇街挂牌督办"
+    COUNTY = 2, "县级挂牌督办"
+    CITY = 3, "市级挂牌督办"
+
+
+class MajorHazardCriterion(Audited):
+    """One clause of a sector's 重大事故隐患判定标准 (rules.md §2: a versioned catalogue, never deleted; a hazard
+    graded 重大 references one clause, HZ-03)."""
+
+    sector = models.ForeignKey(
+        "core.Sector", verbose_name="行业领域", on_delete=models.PROTECT, related_name="major_hazard_criteria"
+    )
+    standard = models.CharField("判定标准", max_length=120)
+    document_no = models.CharField("文号", max_length=60, blank=True)
+    clause = models.CharField("条款", max_length=40)
+    text = models.TextField("条款内容")
+    is_active = models.BooleanField("现行有效", default=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    scope = ScopeSpec(public=True)
+
+    class Meta:
+        verbose_name = "重大事故隐患判定条款"
+        verbose_name_plural = "重大事故隐患判定条款"
+        ordering = ["sector", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "clause"], name="major_criterion_unique_clause")
+        ]
+
+    def __str__(self):
+        return f"《{self.standard}》{self.clause}"
+
+    @property
+    def citation(self) -> str:
+        return (
+            f"《{self.standard}》{self.document_no and f'（{self.document_no}）'}{self.clause}：{self.text}"
+        )
+
+
+class Hazard(Audited):
+    """One accident hazard found at one unit (16号令 第十条: register each hazard by grade)."""
+
+    number = models.CharField("隐患编号", max_length=40, unique=True, editable=False)
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name="单位", on_delete=models.PROTECT, related_name="hazards"
+    )
+    territory = models.ForeignKey(
+        "core.Territory", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+"
+    )
+    territory_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    sector = models.ForeignKey(
+        "core.Sector",
+        verbose_name="行业领域",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    location = models.CharField("隐患部位", max_length=200, blank=True)
+    description = models.TextField("隐患描述")
+    category = models.CharField(
+        "隐患类别", max_length=60, blank=True, help_text="如：消防安全、用电安全、有限空间"
+    )
+    nature = models.CharField("隐患性质", max_length=16, choices=Nature.choices, blank=True)
+    source = models.CharField("隐患来源", max_length=16, choices=Source.choices, default=Source.DEPARTMENT)
+    grade = models.CharField("隐患级别", max_length=8, choices=Grade.choices, default=Grade.GENERAL)
+    major_criterion = models.ForeignKey(
+        MajorHazardCriterion,
+        verbose_name="判定依据条款",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hazards",
+    )
+    # The clause as it read when the hazard was graded (rules.md §2: hazards cite the text in force then).
+    major_clause = models.TextField("重大隐患判定依据", blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.REGISTERED)
+
+    found_on = models.DateField("发现时间", default=timezone.localdate)
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="排查人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    inspection = models.ForeignKey(
+        "inspections.Inspection",
+        verbose_name="检查记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hazards",
+    )
+    inspector_names = models.CharField("排查人员", max_length=200, blank=True)
+    registered_at = models.DateTimeField("登记时间", default=timezone.now)
+    deadline = models.DateField("整改期限", null=True, blank=True)
+    is_overdue = models.BooleanField("已逾期", default=False)
+
+    # Rectified on the spot (short path; the confirming person is recorded).
+    rectified_on_spot = models.BooleanField("现场立即整改", default=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="现场整改确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    # Rectification plan; for major hazards the five elements 五落实 (R16 第十五条第二款, rules.md HZ-31).
+    measures = models.TextField("整改措施", blank=True)
+    responsible_person = models.CharField("整改责任人", max_length=100, blank=True)
+    funds = models.DecimalField("整改资金（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    emergency_plan = models.TextField("应急预案及安全措施", blank=True)
+    plan_set_at = models.DateTimeField("方案制定时间", null=True, blank=True)
+
+    # Rectification report (evidence: after-photos, description, money spent).
+    rectification_note = models.TextField("整改情况", blank=True)
+    money_spent = models.DecimalField(
+        "实际投入资金（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="整改报告人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField("整改完成时间", null=True, blank=True)
+
+    # Re-inspection (复查验收): the latest one; every one is kept in HazardReview.
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="复查人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("复查时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="销号人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField("销号时间", null=True, blank=True)
+
+    # Stop order for a major hazard (R16 第十六、十八条; 安全生产法 第六十五条): released only by resumption approval.
+    stop_order = models.CharField("停产停业", max_length=8, choices=StopOrder.choices, default=StopOrder.NONE)
+    resumption_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="复产审批人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resumption_approved_at = models.DateTimeField("复产审批时间", null=True, blank=True)
+
+    # 挂牌督办 (rules.md §1.5): the current listing, copied from the active HazardSupervision row.
+    supervision_level = models.PositiveSmallIntegerField(
+        "挂牌督办级别", choices=SupervisionLevel.choices, default=SupervisionLevel.NONE
+    )
+    supervising_org = models.ForeignKey(
+        "core.Organisation",
+        verbose_name="督办机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    void_reason = models.TextField("作废原因", blank=True)
+    order_number = models.CharField("责令限期整改指令书文号", max_length=60, blank=True)
+    external_ref = models.CharField(
+        "原台账编号", max_length=60, blank=True, db_index=True, help_text="从原有隐患台账导入时的编号"
+    )
+
+    scope = ScopeSpec(territory="territory_path", sectors="sector", enterprise="enterprise")
+
+    class Meta:
+        verbose_name = "隐患"
+        verbose_name_plural = "隐患"
+        ordering = ["-id"]
+        indexes = [
+            # Ledger filters: territory subtree (prefix) + status/grade/overdue/sector, newest first (keyset on id).
+            # On PostgreSQL the pattern opclasses let `territory_path LIKE '1.5.%'` use the index whatever the
+            # database collation (other backends ignore opclasses).
+            models.Index(
+                fields=["territory_path", "status", "grade"],
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
+                name="hazard_scope_status_idx",
+            ),
+            # Overdue hazards are few: a partial index holds only them (the 逾期 filter of lists and ledgers).
+            models.Index(
+                fields=["territory_path", "status"],
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                condition=models.Q(is_overdue=True),
+                name="hazard_overdue_scope_idx",
+            ),
+            models.Index(
+                fields=["sector", "territory_path", "status"],
+                opclasses=["int8_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
+                name="hazard_sector_scope_idx",
+            ),
+            models.Index(fields=["enterprise", "status", "-id"], name="hazard_enterprise_idx"),
+            # Deadline scan: open hazards due before a date.
+            models.Index(fields=["status", "deadline"], name="hazard_due_idx"),
+            models.Index(fields=["supervising_org", "status"], name="hazard_supervision_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.description[:30]}"
+
+    def get_absolute_url(self):
+        return reverse("hazards:hazard_detail", args=[self.pk])
+
+    @property
+    def is_major(self) -> bool:
+        return self.grade == Grade.MAJOR
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def overdue_now(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return bool(self.is_open and self.deadline and self.deadline < today)
+
+    def clean(self):
+        # rules.md HZ-03: a 重大 record must cite a clause of the sector's standard.
+        if self.grade == Grade.MAJOR and not (self.major_criterion_id or self.major_clause.strip()):
+            raise ValidationError({"major_criterion": "重大事故隐患必须选择重大事故隐患判定标准中的条款。"})
+
+
+def photo_upload_to(instance, filename):
+    ext = os.path.splitext(filename)[1].lower()
+    return (
+        f"hazards/{timezone.now():%Y/%m}/{instance.hazard_id}-{instance.kind}-{timezone.now():%H%M%S%f}{ext}"
+    )
+
+
+class HazardPhoto(models.Model):
+    """A photo (or scanned document) attached to a hazard: before rectification, after, or a plan/report file."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", "整改前"
+        AFTER = "after", "整改后"
+        DOCUMENT = "document", "附件"
+
+    hazard = models.ForeignKey(Hazard, verbose_name="隐患", on_delete=models.PROTECT, related_name="photos")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    file = models.FileField("文件", upload_to=photo_upload_to)
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    scope = ScopeSpec(
+        territory="hazard__territory_path", sectors="hazard__sector", enterprise="hazard__enterprise"
+    )
+
+    class Meta:
+        verbose_name = "隐患照片"
+        verbose_name_plural = "隐患照片"
+        ordering = ["hazard", "kind", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.original_name}"
+
+
+class HazardReview(models.Model):
+    """One re-inspection (复查验收) of a reported rectification: accepted or rejected with reasons. Append-only."""
+
+    hazard = models.ForeignKey(Hazard, verbose_name="隐患", on_delete=models.PROTECT, related_name="reviews")
+    accepted = models.BooleanField("复查合格")
+    opinion = models.TextField("复查意见")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="复查人", on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("复查时间", default=timezone.now)
+    number = models.CharField("复查意见书编号", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = "复查记录"
+        verbose_name_plural = "复查记录"
+        ordering = ["hazard", "-reviewed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.hazard.number} {'合格' if self.accepted else '不合格'}"
+
+
+class ExtensionRequest(models.Model):
+    """A request to extend the rectification deadline, decided by government staff."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "未批准"
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name="隐患", on_delete=models.PROTECT, related_name="extension_requests"
+    )
+    old_deadline = models.DateField("原整改期限", null=True, blank=True)
+    new_deadline = models.DateField("申请延期至")
+    reason = models.TextField("延期理由")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    status = models.CharField("审批状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering = ["hazard", "-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hazard"], condition=models.Q(status="pending"), name="hazard_one_pending_extension"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.hazard.number} 延期至 {self.new_deadline}"
+
+
+class HazardSupervision(models.Model):
+    """挂牌督办 (rules.md §1.5): a listing of a hazard by a government level, with the supervising body and the
+    deadline for 限期销号. Only the supervising body may accept and close the hazard while it is listed."""
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name="隐患", on_delete=models.PROTECT, related_name="supervisions"
+    )
+    level = models.PositiveSmallIntegerField("督办级别", choices=SupervisionLevel.choices)
+    supervising_org = models.ForeignKey(
+        "core.Organisation", verbose_name="督办机构", on_delete=models.PROTECT, related_name="+"
+    )
+    deadline = models.DateField("限期销号日期")
+    reason = models.TextField("督办事由", blank=True)
+    number = models.CharField("督办编号", max_length=40, blank=True)
+    listed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="挂牌人", on_delete=models.PROTECT, related_name="+"
+    )
+    listed_at = models.DateTimeField("挂牌时间", default=timezone.now)
+    is_active = models.BooleanField("督办中", default=True)
+    delisted_at = models.DateTimeField("摘牌时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "挂牌督办"
+        verbose_name_plural = "挂牌督办"
+        ordering = ["hazard", "-listed_at", "-id"]
+        indexes = [models.Index(fields=["is_active", "deadline"], name="hazard_supervision_due_idx")]
+
+    def __str__(self):
+        return f"{self.hazard.number} {self.get_level_display()}"

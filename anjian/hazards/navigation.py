@@ -1,0 +1,13 @@
+from anjian.core.navigation import MenuGroup, MenuItem
+
+MENU = (
+    MenuGroup(
+        "隐患治理",
+        (
+            MenuItem("隐患台账", "hazards:hazard_list", "hazards.view_hazard", "exclamation-triangle"),
+            MenuItem("登记隐患", "hazards:hazard_add", "hazards.add_hazard", "plus-circle"),
+            MenuItem("隐患治理统计", "hazards:ledger", "hazards.view_ledger", "bar-chart"),
+        ),
+        order=30,
+    ),
+)

@@ -1,0 +1,11 @@
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("plans", views.PlanViewSet)
+router.register("tasks", views.TaskViewSet)
+router.register("inspections", views.InspectionViewSet)
+router.register("checklists", views.ChecklistTemplateViewSet)
+
+urlpatterns = router.urls

@@ -1,0 +1,66 @@
+"""FilterSets shared by the pages and the API."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+
+from anjian.core.filters import SearchFilterMixin, TerritoryFilterMixin
+from anjian.core.models import Sector
+
+from .models import (
+    Inspection,
+    InspectionPlan,
+    InspectionStatus,
+    InspectionTask,
+    Kind,
+    Level,
+    PlanKind,
+    PlanStatus,
+    TaskStatus,
+)
+
+
+class PlanFilter(SearchFilterMixin, TerritoryFilterMixin):
+    kind = django_filters.ChoiceFilter(label="类型", choices=PlanKind.choices)
+    status = django_filters.ChoiceFilter(label="状态", choices=PlanStatus.choices)
+    year = django_filters.NumberFilter(label="年度")
+    search_fields = ("name", "number")
+
+    class Meta:
+        model = InspectionPlan
+        fields = ["q", "kind", "status", "year", "territory"]
+
+
+class TaskFilter(SearchFilterMixin, TerritoryFilterMixin):
+    mine = django_filters.BooleanFilter(label="只看我的任务", method="filter_mine")
+    status = django_filters.ChoiceFilter(label="状态", choices=TaskStatus.choices)
+    due_before = django_filters.DateFilter(label="期限不晚于", field_name="due_date", lookup_expr="lte")
+    plan = django_filters.NumberFilter(label="计划", field_name="plan_id")
+    search_fields = ("enterprise__name", "plan__name")
+
+    class Meta:
+        model = InspectionTask
+        fields = ["q", "mine", "status", "due_before", "territory", "plan"]
+
+    def filter_mine(self, queryset, name, value):
+        if not value:
+            return queryset
+        user = self.request.user
+        through = InspectionTask.co_inspectors.through
+        co = through.objects.filter(inspectiontask=OuterRef("pk"), user=user)
+        return queryset.filter(Q(inspector=user) | Q(Exists(co)))
+
+
+class InspectionFilter(SearchFilterMixin, TerritoryFilterMixin):
+    level = django_filters.ChoiceFilter(label="层级", choices=Level.choices)
+    kind = django_filters.ChoiceFilter(label="类型", choices=Kind.choices)
+    status = django_filters.ChoiceFilter(label="状态", choices=InspectionStatus.choices)
+    sector = django_filters.ModelChoiceFilter(
+        label="行业领域", queryset=Sector.objects.filter(is_active=True)
+    )
+    since = django_filters.DateFilter(label="检查日期起", field_name="inspected_on", lookup_expr="gte")
+    until = django_filters.DateFilter(label="检查日期止", field_name="inspected_on", lookup_expr="lte")
+    search_fields = ("number", "enterprise__name")
+
+    class Meta:
+        model = Inspection
+        fields = ["q", "level", "kind", "status", "sector", "since", "until", "territory"]

@@ -1,0 +1,22 @@
+from anjian.core.navigation import MenuGroup, MenuItem
+
+MENU = (
+    MenuGroup(
+        "排查检查",
+        (
+            MenuItem(
+                "我的检查任务", "inspections:task_list", "inspections.view_inspectiontask", "person-check"
+            ),
+            MenuItem(
+                "检查记录", "inspections:inspection_list", "inspections.view_inspection", "clipboard-check"
+            ),
+            MenuItem(
+                "检查计划与专项行动", "inspections:plan_list", "inspections.view_inspectionplan", "calendar3"
+            ),
+            MenuItem(
+                "检查表模板", "inspections:template_list", "inspections.view_checklisttemplate", "list-check"
+            ),
+        ),
+        order=20,
+    ),
+)

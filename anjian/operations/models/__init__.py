@@ -1,0 +1,75 @@
+"""Government operations: public tips (举报), weather warnings, duty (值班值守), emergency preparedness,
+training and publicity. One module per part; everything is importable from here."""
+
+from .duty import DutyLogEntry, DutyLogKind, DutyRoster, DutyShift
+from .emergency import (
+    Drill,
+    EmergencyPlan,
+    FilingStatus,
+    PlanKind,
+    PlanOwner,
+    RescueTeam,
+    Supply,
+    TeamMember,
+    TeamTier,
+)
+from .tips import (
+    RewardKind,
+    RewardRule,
+    Tip,
+    TipChannel,
+    TipKind,
+    TipLink,
+    TipPhoto,
+    TipReward,
+    TipStatus,
+)
+from .training import (
+    Audience,
+    PublicityActivity,
+    PublicityKind,
+    TrainingAttendee,
+    TrainingSession,
+)
+from .warnings import (
+    ExposureRule,
+    WarningLevel,
+    WarningNotice,
+    WarningType,
+    WeatherWarning,
+)
+
+__all__ = [
+    "Audience",
+    "Drill",
+    "DutyLogEntry",
+    "DutyLogKind",
+    "DutyRoster",
+    "DutyShift",
+    "EmergencyPlan",
+    "ExposureRule",
+    "FilingStatus",
+    "PlanKind",
+    "PlanOwner",
+    "PublicityActivity",
+    "PublicityKind",
+    "RescueTeam",
+    "RewardKind",
+    "RewardRule",
+    "Supply",
+    "TeamMember",
+    "TeamTier",
+    "Tip",
+    "TipChannel",
+    "TipKind",
+    "TipLink",
+    "TipPhoto",
+    "TipReward",
+    "TipStatus",
+    "TrainingAttendee",
+    "TrainingSession",
+    "WarningLevel",
+    "WarningNotice",
+    "WarningType",
+    "WeatherWarning",
+]
