@@ -45,9 +45,16 @@ def build(n_enterprises: int):
         for d in range(1, 6):
             county = t(code=f"99{c:02d}{d:02d}", name=f"县{c}-{d}", kind="county", parent=city)
             for w in range(1, 11):
-                town = t(code=f"{county.code}{100 + w:03d}", name=f"镇{c}-{d}-{w}", kind="town", parent=county)
+                town = t(
+                    code=f"{county.code}{100 + w:03d}", name=f"镇{c}-{d}-{w}", kind="town", parent=county
+                )
                 villages.extend(
-                    (town, Territory(code=f"{town.code}{200 + v:03d}", name=f"村{v}", kind="village", parent=town))
+                    (
+                        town,
+                        Territory(
+                            code=f"{town.code}{200 + v:03d}", name=f"村{v}", kind="village", parent=town
+                        ),
+                    )
                     for v in range(1, 11)
                 )
     Territory.objects.bulk_create([v for _town, v in villages], batch_size=2000)
@@ -58,7 +65,12 @@ def build(n_enterprises: int):
     for i in range(n_enterprises):
         village = villages[i % len(villages)][1]
         batch.append(
-            Enterprise(name=f"企业{i:07d}", credit_code=f"B{i:017d}", territory_id=village.pk, territory_path=village.path)
+            Enterprise(
+                name=f"企业{i:07d}",
+                credit_code=f"B{i:017d}",
+                territory_id=village.pk,
+                territory_path=village.path,
+            )
         )
         if len(batch) == 20000:
             Enterprise.objects.bulk_create(batch)
@@ -75,8 +87,7 @@ def main():
 
     django.setup()
     from django.db import connection
-    from django.test.utils import setup_test_environment
-    from django.test.utils import setup_databases, teardown_databases
+    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
 
     setup_test_environment()
     old = setup_databases(verbosity=0, interactive=False)
@@ -89,8 +100,10 @@ def main():
 
         started = time.perf_counter()
         build(args.enterprises)
-        print(f"built {Enterprise.objects.count():,} enterprises in {time.perf_counter() - started:.0f} s "
-              f"on {connection.vendor}")
+        print(
+            f"built {Enterprise.objects.count():,} enterprises in {time.perf_counter() - started:.0f} s "
+            f"on {connection.vendor}"
+        )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -123,14 +136,27 @@ def main():
                 with connection.cursor() as c:
                     c.execute(sql, params)
                     return c.fetchall()
+
             return run
 
         results = [
-            ("town list, first page", timed(orm_first), timed(raw(raw_first_sql, [town.path + "%", size + 1]))),
-            ("town list, next page (keyset)", timed(orm_next),
-             timed(raw(raw_next_sql, [town.path + "%", last.name, last.name, last.pk, size + 1]))),
-            ("county subtree territories", timed(lambda: list(Territory.objects.subtree(county))),
-             timed(raw("SELECT * FROM core_territory WHERE path LIKE %s ORDER BY path", [county.path + "%"]))),
+            (
+                "town list, first page",
+                timed(orm_first),
+                timed(raw(raw_first_sql, [town.path + "%", size + 1])),
+            ),
+            (
+                "town list, next page (keyset)",
+                timed(orm_next),
+                timed(raw(raw_next_sql, [town.path + "%", last.name, last.name, last.pk, size + 1])),
+            ),
+            (
+                "county subtree territories",
+                timed(lambda: list(Territory.objects.subtree(county))),
+                timed(
+                    raw("SELECT * FROM core_territory WHERE path LIKE %s ORDER BY path", [county.path + "%"])
+                ),
+            ),
         ]
         if connection.vendor == "postgresql":
             page_qs = restrict(Enterprise.objects.all(), user).order_by(*ordering)[: size + 1]

@@ -12,6 +12,7 @@ import datetime
 import decimal
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from .context import current_actor
@@ -65,7 +66,7 @@ def _plain(value):
         return str(value)
     if isinstance(value, dict | list):
         return value
-    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+    if isinstance(value, FieldFile):  # (hasattr(value, "url") raises on an empty file)
         return value.name or ""
     return str(value)
 

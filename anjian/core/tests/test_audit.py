@@ -109,3 +109,17 @@ def test_audit_log_page_is_for_the_audit_administrator_only(cast, client_for):
     response = client_for(cast.audit_admin).get("/core/audit/?export=xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_file_fields_are_recorded_by_name_even_when_empty(cast):
+    from django.core.files.base import ContentFile
+
+    from anjian.core.models import ImportBatch
+
+    batch = ImportBatch(importer="territories", original_name="a.xlsx", created_by=cast.office)
+    from anjian.core.audit import _diff, _plain
+
+    assert _plain(batch.file) == ""  # an empty file must not raise
+    batch.file.save("a.xlsx", ContentFile(b"x"), save=False)
+    assert _plain(batch.file).endswith(".xlsx")
+    assert "file" in _diff(batch, created=True)
