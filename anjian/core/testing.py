@@ -217,3 +217,41 @@ def load_cast() -> Cast | None:
         enterprise_b=enterprises[CREDIT_CODES[1]],
         **{name: users[name] for name in USER_FIELDS},
     )
+
+
+def office_convert(content: bytes, suffix: str, target: str, tmp_path) -> bytes:
+    """Convert a generated file with LibreOffice (headless), as a user opening it would: proves the file opens.
+
+    Skipped when LibreOffice is absent, unless ANJIAN_REQUIRE_OFFICE=1 (CI installs it) — then it fails.
+    """
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("ANJIAN_REQUIRE_OFFICE") == "1":
+            pytest.fail("LibreOffice (soffice) is required but not installed")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    source = tmp_path / f"document{suffix}"
+    source.write_bytes(content)
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        timeout=180,
+        capture_output=True,
+    )
+    extension = target.split(":")[0]
+    return (tmp_path / f"document.{extension}").read_bytes()

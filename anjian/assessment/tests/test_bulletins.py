@@ -1,8 +1,6 @@
 """Bulletins: generated from the data, figures equal to the dashboard's, editable as a draft, frozen on issue;
 the Word file parses with python-docx and the PDF is a PDF."""
 
-import shutil
-import subprocess
 from datetime import date, timedelta
 from io import BytesIO
 
@@ -96,20 +94,13 @@ def test_issue_freezes_number_files_and_snapshot(records, settings):
     assert second.number == f"安委办通〔{YEAR}〕2号"
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
 def test_issued_docx_opens_in_libreoffice(records, tmp_path):
+    from anjian.core.testing import office_convert
+
     issued = bulletins.issue_bulletin(
         bulletins.create_draft(records.district, PERIOD, records.office), records.office
     )
-    source = tmp_path / "bulletin.docx"
-    source.write_bytes(issued.docx.read())
-    subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        check=True,
-        timeout=120,
-        capture_output=True,
-    )
-    assert (tmp_path / "bulletin.pdf").read_bytes().startswith(b"%PDF")
+    assert office_convert(issued.docx.read(), ".docx", "pdf", tmp_path).startswith(b"%PDF")
 
 
 def test_pages_permissions_and_download(records, client_for):

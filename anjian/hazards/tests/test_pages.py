@@ -348,3 +348,16 @@ def test_api_register_and_list(cast, api_for):
     assert api_for(cast.office).put(
         f"/api/hazards/hazards/{listing['results'][0]['id']}/", {}
     ).status_code in (403, 405)
+
+
+def test_ledger_export_and_order_open_in_libreoffice(cast, client_for, hazard, tmp_path):
+    from anjian.core.testing import office_convert
+
+    response = client_for(cast.office).get("/hazards/?export=xlsx")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    csv = office_convert(content, ".xlsx", "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path).decode(
+        "utf-8"
+    )
+    assert "隐患描述" in csv and hazard.description in csv
+    docx = client_for(cast.inspector).get(f"/hazards/{hazard.pk}/order.docx").content
+    assert office_convert(docx, ".docx", "pdf", tmp_path).startswith(b"%PDF")
