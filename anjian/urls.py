@@ -2,10 +2,11 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from anjian.core.media import protected_media
 from anjian.core.views import pages
 
 # Each domain app serves its pages under its own prefix and its API under /api/<prefix>/.
@@ -56,7 +57,5 @@ handler403 = "anjian.core.views.pages.error_403"
 handler404 = "anjian.core.views.pages.error_404"
 handler500 = "anjian.core.views.pages.error_500"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files go through the scope check (core.media), in every mode: never a public directory.
+urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", protected_media, name="media"))

@@ -1,6 +1,8 @@
 """FilterSets shared by pages and API."""
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.db.models import Q
 
 from .models import AuditEntry, Organisation, OrganisationKind, Sector, Territory, TerritoryKind, User
@@ -22,6 +24,7 @@ class TerritoryFilterMixin(django_filters.FilterSet):
         if "territory" in self.filters:
             self.filters["territory"].queryset = restrict(Territory.objects.filter(depth__lte=4), user)
 
+    @extend_schema_field(OpenApiTypes.INT)  # a territory id
     def filter_territory(self, queryset, name, value):
         return queryset.filter(**{f"{self.territory_path_field}__startswith": value.path})
 
@@ -57,6 +60,7 @@ class TerritoryFilter(SearchFilterMixin, django_filters.FilterSet):
             Territory.objects.filter(depth__lte=3), getattr(request, "user", None)
         )
 
+    @extend_schema_field(OpenApiTypes.INT)  # a territory id
     def filter_within(self, queryset, name, value):
         return queryset.filter(path__startswith=value.path)
 

@@ -1,4 +1,4 @@
-"""The seed of the provision library (法律依据库), from /work/shared/domain/rules.md §1.6, §3.5, §5 and §6.
+"""The seed of the provision library (法律依据库), from the domain rules reference (rules.md) §1.6, §3.5, §5 and §6.
 
 Each row: (code, law, article, violation, penalty text, party kind, fine min, fine max, measures, rules.md id).
 Bands are yuan, both bounds included ("N元以上M元以下", 民法典 第一千二百五十九条); None means no bound on that

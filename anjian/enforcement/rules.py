@@ -5,7 +5,7 @@ Sources (full texts read unless marked otherwise):
 - 安全生产法: 《中华人民共和国安全生产法》 (2021修正).
 - 民法典 第二百零一条 (period counting), 第一千二百五十九条 ("以上/以下" include the bound).
 
-Confidence marks (/work/shared/domain/rules.md §0): ✅ read in the full text, 🟡 secondary, ❓ unconfirmed.
+Confidence marks (the domain rules reference (rules.md) §0): ✅ read in the full text, 🟡 secondary, ❓ unconfirmed.
 
 行政处罚法 第八十五条 ✅: "本法中'二日''三日''五日''七日'的规定是指工作日，不含法定节假日" — so the 5- and
 7-day procedure periods below count working days and need a holiday calendar (rules.md R-0.3: data, not code).

@@ -1,7 +1,7 @@
 """Hazards (事故隐患): one record per hazard, its rectification, re-inspection, closure and listed supervision.
 
 Statuses change only through anjian/hazards/services.py, which checks the transitions table in
-anjian/hazards/workflow.py. Rules cited are in /work/shared/domain/rules.md (R16 = 原国家安监总局令第16号).
+anjian/hazards/workflow.py. Rules cited are in the domain rules reference (rules.md) (R16 = 原国家安监总局令第16号).
 """
 
 import os

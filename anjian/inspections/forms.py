@@ -28,7 +28,7 @@ PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
 def inspector_choices(user):
     """People who may be named as inspectors: the user's own unit staff (企业自查) or government staff in scope."""
-    if user.role == Role.ENTERPRISE:
+    if getattr(user, "role", "") == Role.ENTERPRISE:  # (schema generation passes an anonymous user)
         return User.objects.filter(enterprise_id=user.enterprise_id, is_active=True).order_by("name")
     return restrict(User.objects.filter(role__in=INSPECTING_ROLES, is_active=True), user).order_by("name")
 
