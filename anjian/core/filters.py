@@ -1,9 +1,9 @@
 """FilterSets shared by pages and API."""
 
 import django_filters
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from django.db.models import Q
 
 from .models import AuditEntry, Organisation, OrganisationKind, Sector, Territory, TerritoryKind, User
 from .roles import Role
