@@ -131,6 +131,14 @@ def by_department(queryset, territory: Territory | None) -> list[LedgerRow]:
     return rows
 
 
+def sum_rows(rows: list[LedgerRow]) -> LedgerRow:
+    """The total of ledger rows that partition the hazards (each hazard in exactly one row)."""
+    total = LedgerRow(key=None, label="合计")
+    for row in rows:
+        total.add(row)
+    return total
+
+
 def totals(queryset) -> LedgerRow:
     values = queryset.order_by().aggregate(**AGGREGATES)
     return LedgerRow(key=None, label="合计", **values)

@@ -333,7 +333,9 @@ class LedgerView(PermissionRequiredMixin, View):
             rows = ledger.by_department(queryset, root)
         else:
             rows = ledger.by_subterritory(queryset, root)
-        total = ledger.totals(queryset)
+        # Units, sectors and sub-territories partition the hazards, so their rows add up to the total without a
+        # second scan; departments overlap (a sector may have two), so their total is counted on its own.
+        total = ledger.totals(queryset) if by == "department" else ledger.sum_rows(rows)
         if request.GET.get("export") == "xlsx":
             headers = [
                 "序号",

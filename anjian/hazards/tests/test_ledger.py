@@ -102,3 +102,25 @@ def test_list_page_query_count_does_not_grow(cast, client_for, django_assert_max
         make_hazard(cast, "rectifying")
     with django_assert_max_num_queries(14):
         assert client.get("/hazards/?open=true").status_code == 200
+
+
+def test_partition_ledgers_total_without_a_second_scan(cast):
+    """The total row of a unit/sector/town ledger is the sum of its rows and equals a direct count."""
+    from anjian.hazards import ledger
+    from anjian.hazards.models import Hazard
+
+    from .conftest import make_hazard
+
+    make_hazard(cast, "closed")
+    make_hazard(cast, "rectifying", grade="major")
+    make_hazard(cast, "registered", enterprise=cast.enterprise_b, sector=cast.construction)
+    qs = Hazard.objects.all()
+    direct = ledger.totals(qs)
+    for rows in (ledger.by_enterprise(qs), ledger.by_sector(qs), ledger.by_subterritory(qs, cast.district)):
+        summed = ledger.sum_rows(rows)
+        assert (summed.total, summed.closed, summed.major, summed.open) == (
+            direct.total,
+            direct.closed,
+            direct.major,
+            direct.open,
+        )
