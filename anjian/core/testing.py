@@ -57,24 +57,7 @@ class Cast:
     outsider_office: User  # office staff of another district
 
     def users(self) -> dict[str, User]:
-        return {
-            name: getattr(self, name)
-            for name in (
-                "sys_admin",
-                "sec_admin",
-                "audit_admin",
-                "office",
-                "leader",
-                "inspector",
-                "inspector_other",
-                "town_a_user",
-                "town_b_user",
-                "grid_a_user",
-                "enterprise_a_user",
-                "enterprise_b_user",
-                "outsider_office",
-            )
-        }
+        return {name: getattr(self, name) for name in USER_FIELDS}
 
 
 def make_user(username, role, territory=None, organisation=None, enterprise=None, **extra) -> User:

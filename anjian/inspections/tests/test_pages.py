@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from anjian.core.testing import USER_FIELDS
 from anjian.inspections import services
 from anjian.inspections.models import Inspection, InspectionTask, ItemResult
 
@@ -14,21 +15,7 @@ from .conftest import png_data_url
 
 pytestmark = pytest.mark.django_db
 
-ALL = [
-    "sys_admin",
-    "sec_admin",
-    "audit_admin",
-    "office",
-    "leader",
-    "inspector",
-    "inspector_other",
-    "town_a_user",
-    "town_b_user",
-    "grid_a_user",
-    "enterprise_a_user",
-    "enterprise_b_user",
-    "outsider_office",
-]
+ALL = list(USER_FIELDS)
 
 # page url name -> roles (cast names) that get 200; everyone else 403.
 LIST_PAGES = {
