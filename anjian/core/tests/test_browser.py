@@ -1,5 +1,7 @@
 """Real-browser flow (Playwright driving Debian's Chromium): town staff sign in and see only their territory."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -42,3 +44,35 @@ def test_navigation_collapses_on_a_phone(live_cast, phone_page, login):
     toggler.click()
     phone_page.get_by_role("button", name="基础数据").click()
     assert phone_page.locator("#mainnav").get_by_role("link", name="行政区划").is_visible()
+
+
+def test_filtering_updates_rows_and_export_and_a_failure_clears_stale_rows(live_cast, page, login):
+    """The filter (htmx) replaces the rows and the export link; a failed request shows an error in their
+    place, so nobody reads or exports stale rows as if they were the answer."""
+    login(page, live_cast.office)
+    page.goto(f"{page.base_url}/core/organisations/")
+    rows = page.locator("[data-testid=object-table] tbody tr")
+    assert rows.count() > 2
+    page.select_option("#id_sector", str(live_cast.construction.pk))
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("测试区住建局")
+    export = page.locator("#export-link")
+    expect(export).to_have_attribute(
+        "href", f"/core/organisations/?sector={live_cast.construction.pk}&export=xlsx"
+    )
+
+    # The next filter request fails on the server.
+    page.route(
+        "**/core/organisations/?*",
+        lambda route: (
+            route.fulfill(status=500, body="boom")
+            if route.request.headers.get("hx-request")
+            else route.continue_()
+        ),
+    )
+    page.select_option("#id_sector", str(live_cast.hazchem.pk))
+    alert = page.locator("[data-testid=htmx-error]")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("查询失败")
+    expect(page.locator("[data-testid=object-table]")).to_have_count(0)
+    expect(export).to_have_class(re.compile("disabled"))
