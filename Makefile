@@ -7,7 +7,10 @@ PY      = $(VENV)/bin/python
 PIP     = $(VENV)/bin/pip
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: demo test test-fast lint venv install install-dev migrate run scan clean
+.PHONY: demo test test-fast fuzz lint venv install install-dev migrate run scan clean
+
+# The demo and the test suite run in the embedded mode, whatever the shell exports (see docs/operations-deployment.md).
+demo test test-fast fuzz: export DEPLOYMENT = embedded
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +39,13 @@ test: install-dev
 
 test-fast: install-dev
 	$(VENV)/bin/pytest -q -m "not browser and not services" -n auto
+
+## make fuzz: every API operation fuzzed from its OpenAPI schema (schemathesis) as office, town and unit,
+## with the coverage phase and many more examples than the short pass in `make test`. FUZZ_EXAMPLES to tune.
+FUZZ_EXAMPLES ?= 50
+fuzz: install-dev
+	ANJIAN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) ANJIAN_FUZZ_STATEFUL_STEPS=20 ANJIAN_FUZZ_COVERAGE=1 \
+		$(VENV)/bin/pytest -q -p no:randomly anjian/core/tests/test_fuzz_api.py
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,8 @@
 """Anjian settings: everything that differs between installations comes from the environment.
 
 The defaults are the embedded mode: SQLite, tasks run in-process, mail printed to the console.
-Production sets DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis), SECRET_KEY, ALLOWED_HOSTS.
+Production sets DEPLOYMENT=production, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and
+CELERY_BROKER_URL (Redis); see docs/operations-deployment.md.
 """
 
 import os
@@ -9,6 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,8 +28,25 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+# Two deployment modes, chosen by one variable. "embedded" (the default: `make demo`, the test suite, a laptop)
+# runs with a well-known key and plain-HTTP cookies. "production" refuses to start with that key, a weak key or
+# DEBUG on, and turns HTTPS-only cookies, HSTS and the HTTPS redirect on unless a variable says otherwise.
+DEPLOYMENT = env("DEPLOYMENT", "embedded").strip().lower()
+if DEPLOYMENT not in {"embedded", "production"}:
+    raise ImproperlyConfigured(f"DEPLOYMENT 只能是 embedded 或 production，而不是 {DEPLOYMENT!r}。")
+PRODUCTION = DEPLOYMENT == "production"
+EMBEDDED_SECRET_KEY = "insecure-embedded-mode-key-change-me-in-production"
+
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env("SECRET_KEY", "insecure-embedded-mode-key-change-me-in-production")
+SECRET_KEY = env("SECRET_KEY", EMBEDDED_SECRET_KEY)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("生产模式（DEPLOYMENT=production）不允许 DEBUG=true。")
+# The same strength Django's security.W009 asks for: 50 characters, 5 distinct, not the embedded key.
+if PRODUCTION and (SECRET_KEY == EMBEDDED_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured(
+        "生产模式（DEPLOYMENT=production）须设置自己的 SECRET_KEY（至少 50 个字符的随机串），"
+        "不能使用内置的演示密钥。"
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -39,7 +59,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our static files, not a CDN
     "django_filters",
@@ -126,34 +145,69 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "anjian.core.passwords.CharacterClassValidator"},
+    {"NAME": "anjian.core.passwords.SequenceValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout after repeated failures (django-axes): per username, so one attacker cannot lock an office out by IP.
+# Sign-in limits (django-axes + anjian.core.auth_limits): a username is paused per address after
+# LOGIN_FAILURE_LIMIT failures; an address is paused after LOGIN_IP_FAILURE_LIMIT failures in
+# LOGIN_IP_WINDOW_MINUTES whatever the usernames; an account is locked everywhere only when failures come from
+# LOGIN_ACCOUNT_IP_LIMIT or more addresses. A stranger guessing from elsewhere does not lock the owner out.
 AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_LOCKOUT_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_HANDLER = "anjian.core.auth_limits.LoginLimitHandler"
+AXES_LOCKOUT_CALLABLE = "anjian.core.auth_limits.lockout_response"
+# The same client address as the audit trail (TRUSTED_PROXY_HEADER behind the reverse proxy): otherwise every
+# sign-in would seem to come from the proxy and the per-address limit would stop everyone at once.
+AXES_CLIENT_IP_CALLABLE = "anjian.core.middleware.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# API tokens (core.tokens) expire after this many days without use, and when the owner's password changes.
+API_TOKEN_IDLE_DAYS = int(env("API_TOKEN_IDLE_DAYS", "30"))
+LOGIN_IP_FAILURE_LIMIT = int(env("LOGIN_IP_FAILURE_LIMIT", "20"))
+LOGIN_IP_WINDOW_MINUTES = int(env("LOGIN_IP_WINDOW_MINUTES", "10"))
+LOGIN_ACCOUNT_IP_LIMIT = int(env("LOGIN_ACCOUNT_IP_LIMIT", "10"))
 
 # Idle timeout: the session expires after SESSION_IDLE_MINUTES without a request.
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS: on by default in production. Behind a proxy that ends TLS, SECURE_PROXY_SSL_HEADER names the header
+# the proxy sets (e.g. HTTP_X_FORWARDED_PROTO), or every request would be redirected again.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe speaks plain HTTP on the intranet
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if env("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (env("SECURE_PROXY_SSL_HEADER"), "https")
+# Audit entries older than this are moved to archive files by `manage.py archive_audit`; never under 6 months
+# (等保三级; enforced by the check anjian.E010 and by the command).
+AUDIT_RETENTION_MONTHS = int(env("AUDIT_RETENTION_MONTHS", "12"))
+AUDIT_ARCHIVE_DIR = Path(env("AUDIT_ARCHIVE_DIR", str(BASE_DIR / "audit-archive")))
+# With Celery beat the archive runs on the first of each month at 02:30; other apps add their entries to this.
+CELERY_BEAT_SCHEDULE = {
+    "core-archive-audit": {
+        "task": "core.archive_audit",
+        "schedule": crontab(minute="30", hour="2", day_of_month="1"),
+    },
+}
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:", *env_list("MAP_TILE_ORIGINS")],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        # No 'unsafe-inline': templates carry no style attributes (classes in anjian/utilities.css);
+        # scripts may still set element.style, which CSP allows.
+        "style-src": ["'self'"],
         "script-src": ["'self'"],
         "font-src": ["'self'", "data:"],
         "frame-ancestors": ["'none'"],
@@ -185,8 +239,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token class first: an API call without credentials gets 401 with `WWW-Authenticate: Token`.
+        "anjian.core.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["anjian.core.api.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -195,7 +250,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "anjian.core.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Documents 400/401/403/404 (and 409 for state conflicts) on every operation.
+    "DEFAULT_SCHEMA_CLASS": "anjian.core.api.schema.ApiSchema",
     "EXCEPTION_HANDLER": "anjian.core.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -208,6 +264,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choices of the same name in several apps: one schema component each, named for what it is.
+    "ENUM_NAME_OVERRIDES": {
+        "AccidentCategoryEnum": "anjian.accidents.models.CATEGORY_CHOICES",
+        "AccidentGradeEnum": "anjian.accidents.models.Grade",
+        "AccidentStatusEnum": "anjian.accidents.models.AccidentStatus",
+        "ReportLevelEnum": "anjian.accidents.models.Level",
+        "HazardGradeEnum": "anjian.hazards.models.Grade",
+        "HazardNatureEnum": "anjian.hazards.models.Nature",
+        "HazardSourceEnum": "anjian.hazards.models.Source",
+        "DocumentKindEnum": "anjian.enforcement.models.DocumentKind",
+        "RiskLevelEnum": "anjian.registry.models.RiskColour",
+        "InspectionLevelEnum": "anjian.inspections.models.Level",
+        "MeasureEnum": "anjian.enforcement.models.MEASURE_CHOICES",
+    },
 }
 
 # Background work: without a broker the same task functions run in-process (embedded mode).
@@ -244,10 +314,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Expected refusals (403 PermissionDenied, 404) as one-line warnings: who, path, reason; 5xx keep tracebacks.
+    "filters": {"one_line_refusals": {"()": "anjian.core.middleware.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["one_line_refusals"]},
+    },
 }
 CSRF_FAILURE_VIEW = "anjian.core.views.pages.csrf_failure"
-# Lockout is per username (many staff of one office share one NAT address, so IP lockouts would lock them all).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = []
+# HSTS preload is for public domains submitted to the browsers' list; intranet hosts cannot be listed.
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 
+from anjian.core.api.tokens import obtain_token
 from anjian.core.media import protected_media
 from anjian.core.views import pages
 
@@ -39,7 +39,14 @@ def _api_patterns():
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", pages.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        # LoginView puts the request's host in `site_name` (no sites framework): name the product instead.
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, extra_context={"site_name": settings.ANJIAN["SITE_NAME"]}
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", pages.PasswordChange.as_view(), name="password_change"),
     path("core/", include("anjian.core.urls")),
@@ -48,7 +55,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its script as a file, so the page works under our strict CSP (no inline scripts).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/auth/token/", obtain_token, name="api-token"),
     path("api/", include(_api_patterns())),
 ]
 

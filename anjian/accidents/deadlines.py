@@ -28,11 +28,15 @@ def _end_of_day(day) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, timezone.get_current_timezone())
 
 
+def _recorder(accident) -> tuple:
+    return (accident.created_by,) if accident.created_by_id else ()
+
+
 def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
     if kind == "accident.report":
         hops = ReportHop.objects.filter(
             required=True, received_at__isnull=True, deadline__lte=due_before
-        ).select_related("accident")
+        ).select_related("accident", "accident__created_by")
         for hop in hops.order_by("deadline", "id"):
             yield DeadlineItem(
                 kind=kind,
@@ -41,14 +45,21 @@ def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
                 title=f"{hop.accident}：报{hop.get_level_display()}时限",
                 url=hop.accident.get_absolute_url(),
                 territory_path=hop.accident.territory_path,
+                # 493号令 第九条、第十条: each level reports upward in time. Whoever recorded the accident follows
+                # the chain; without them the engine falls back to the territory's town and office staff.
+                responsible=_recorder(hop.accident),
             )
     elif kind == "accident.supplement":
         # The window's last day is inside the window (民法典 第二百零一条): due at the end of that day.
         # Only windows still open today: a closed window is no longer anybody's work.
-        accidents = Accident.objects.filter(
-            supplement_until__lte=timezone.localtime(due_before).date(),
-            supplement_until__gte=timezone.localdate(),
-        ).exclude(status=AccidentStatus.CLOSED)
+        accidents = (
+            Accident.objects.filter(
+                supplement_until__lte=timezone.localtime(due_before).date(),
+                supplement_until__gte=timezone.localdate(),
+            )
+            .exclude(status=AccidentStatus.CLOSED)
+            .select_related("created_by")
+        )
         for accident in accidents.order_by("supplement_until", "id"):
             due = _end_of_day(accident.supplement_until)
             if due <= due_before:
@@ -59,11 +70,12 @@ def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
                     title=f"{accident}：伤亡人数补报截止",
                     url=accident.get_absolute_url(),
                     territory_path=accident.territory_path,
+                    responsible=_recorder(accident),
                 )
     elif kind == "accident.investigation":
         investigations = Investigation.objects.filter(
             submitted_on__isnull=True, deadline__lte=timezone.localtime(due_before).date()
-        ).select_related("accident")
+        ).select_related("accident", "accident__created_by")
         for inv in investigations.order_by("deadline", "id"):
             yield DeadlineItem(
                 kind=kind,
@@ -72,6 +84,7 @@ def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
                 title=f"{inv.accident}：调查报告提交期限",
                 url=inv.accident.get_absolute_url(),
                 territory_path=inv.accident.territory_path,
+                responsible=_recorder(inv.accident),
             )
     else:
         raise ValueError(f"unknown deadline kind {kind!r}")

@@ -3,13 +3,15 @@
 import django_filters
 from django import forms
 
-from anjian.core.filters import SearchFilterMixin, TerritoryFilterMixin
+from anjian.core.filters import IdFilter, SearchFilterMixin, TerritoryFilterMixin
 from anjian.core.models import Sector
 
 from .models import CATEGORY_CHOICES, Accident, AccidentStatus, Grade, IndustryGroup
 
 
 class AccidentFilter(SearchFilterMixin, TerritoryFilterMixin):
+    # Narrows the list to one unit (links from the unit's file, 一企一档); kept while other filters change.
+    enterprise = IdFilter(field_name="enterprise_id", widget=forms.HiddenInput)
     grade = django_filters.ChoiceFilter(label="等级", choices=Grade.choices)
     industry_group = django_filters.ChoiceFilter(label="统计分组", choices=IndustryGroup.choices)
     category = django_filters.ChoiceFilter(label="事故类别", choices=CATEGORY_CHOICES)
@@ -43,6 +45,7 @@ class AccidentFilter(SearchFilterMixin, TerritoryFilterMixin):
             "status",
             "since",
             "until",
+            "enterprise",
         ]
 
     def __init__(self, *args, **kwargs):

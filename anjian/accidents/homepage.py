@@ -23,7 +23,6 @@ def accident_panel(request):
         return "去年同期无事故" if change is None else f"同比 {change:+}%"
 
     return {
-        "key": "accidents",
         "title": f"{today.year}年事故情况（截至{today:%m月%d日}）",
         "more_url": reverse("accidents:statistics"),
         "items": [
@@ -41,8 +40,7 @@ def accident_panel(request):
                 "note": f"去年同期 {total.previous.larger_plus} 起",
             },
         ],
-        "order": 40,
     }
 
 
-PANELS = [accident_panel]
+PANELS = [("accidents", accident_panel)]

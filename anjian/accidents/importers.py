@@ -4,6 +4,7 @@ Each row is filed through `services.file_accident` (grade computed, never taken 
 version written), with the history noting "按原台账导入". The 原编号 column prevents importing a row twice.
 """
 
+import dataclasses
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -12,10 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from anjian.core import importing
 from anjian.core.audit import record_action
 from anjian.core.importing import ImportColumn, Importer, register
 from anjian.core.models import Sector, Territory
 from anjian.core.scope import restrict
+from anjian.registry.importers import EnterpriseMatcher
 from anjian.registry.models import Enterprise
 
 from . import rules, services
@@ -28,12 +31,8 @@ GROUP_BY_LABEL = {label: value for value, label in IndustryGroup.choices}
 
 
 def parse_datetime(text: str) -> datetime:
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y年%m月%d日%H时%M分", "%Y-%m-%d"):
-        try:
-            return timezone.make_aware(datetime.strptime(text.strip(), fmt))
-        except ValueError:
-            continue
-    raise ValidationError("时间格式应为 2026-03-15 14:30。")
+    """2025-03-15 14:30, 2025.3.15 14:30, 2025年3月15日14时30分, a date cell or an Excel serial (core.importing)."""
+    return timezone.make_aware(importing.parse_datetime(text))
 
 
 def parse_category(text: str) -> str:
@@ -73,7 +72,7 @@ def parse_money(text: str) -> Decimal:
 class AccidentImportForm(forms.Form):
     external_ref = forms.CharField(max_length=60, required=False)
     title = forms.CharField(max_length=200)
-    enterprise = forms.CharField(max_length=200, required=False)
+    enterprise = forms.Field(required=False)  # an Enterprise, found by the importer's matcher
     unit_name = forms.CharField(max_length=200, required=False)
     territory = forms.CharField(max_length=100)
     sector = forms.CharField(max_length=60, required=False)
@@ -98,19 +97,12 @@ class AccidentImportForm(forms.Form):
         return True
 
     def clean_enterprise(self):
-        value = self.cleaned_data["enterprise"].strip()
-        if not value:
+        value = self.cleaned_data["enterprise"]
+        if value in (None, ""):
             return None
-        matches = list(
-            restrict(Enterprise.objects.filter(Q(name=value) | Q(credit_code=value)), self.user)[:2]
-        )
-        if not matches:
-            raise ValidationError(
-                f"找不到单位“{value}”（或不在您的数据范围内）；非生产经营单位请填在“当事方名称”列。"
-            )
-        if len(matches) > 1:
-            raise ValidationError(f"单位“{value}”有重名，请改填统一社会信用代码。")
-        return matches[0]
+        if not isinstance(value, Enterprise):
+            raise ValidationError("请填写生产经营单位名称或统一社会信用代码。")
+        return value
 
     def clean_territory(self):
         value = self.cleaned_data["territory"].strip()
@@ -152,23 +144,70 @@ class AccidentImporter(Importer):
     model = Accident
     key_field = "external_ref"
     list_url = "accidents:accident_list"
-    columns = [
+
+    def __init__(self, user):
+        super().__init__(user)
+        self.matcher = EnterpriseMatcher(user)
+        self.columns = [
+            column if column.field != "enterprise" else dataclasses.replace(column, parse=self.matcher.get)
+            for column in self.COLUMNS
+        ]
+
+    def confirmations(self):
+        return list(self.matcher.confirmations.values())
+
+    COLUMNS = [
         ImportColumn(
-            "原编号", "external_ref", help="原台账中的编号，用于防止重复导入", example="SG-2025-007"
+            "原编号",
+            "external_ref",
+            help="原台账中的编号，用于防止重复导入",
+            example="SG-2025-007",
+            synonyms=("事故编号", "原事故编号"),
         ),
-        ImportColumn("事故名称", "title", required=True, example="某公司“3·15”高处坠落事故"),
         ImportColumn(
-            "单位", "enterprise", help="生产经营单位名称或统一社会信用代码", example="甲化工有限公司"
+            "事故名称",
+            "title",
+            required=True,
+            example="某公司“3·15”高处坠落事故",
+            synonyms=("事故简称", "事故标题", "事故"),
         ),
-        ImportColumn("当事方名称", "unit_name", help="道路交通等非生产经营单位事故填写"),
         ImportColumn(
-            "发生地区划", "territory", required=True, help="镇街/村社区名称或区划代码", example="青石镇"
+            "单位",
+            "enterprise",
+            help="生产经营单位名称或统一社会信用代码",
+            example="甲化工有限公司",
+            synonyms=("事故单位", "事故发生单位", "发生单位", "单位名称", "企业名称", "生产经营单位"),
         ),
-        ImportColumn("行业领域", "sector", example="建筑施工"),
         ImportColumn(
-            "发生时间", "occurred_at", required=True, parse=parse_datetime, example="2025-03-15 14:30"
+            "当事方名称",
+            "unit_name",
+            help="道路交通等非生产经营单位事故填写",
+            synonyms=("当事方", "当事人", "肇事方"),
         ),
-        ImportColumn("发生地点", "place", required=True, example="3号楼施工现场"),
+        ImportColumn(
+            "发生地区划",
+            "territory",
+            required=True,
+            help="镇街/村社区名称或区划代码",
+            example="青石镇",
+            synonyms=("发生地", "所属镇街", "所在镇街", "镇街", "区划", "属地"),
+        ),
+        ImportColumn("行业领域", "sector", example="建筑施工", synonyms=("行业", "所属行业", "监管行业")),
+        ImportColumn(
+            "发生时间",
+            "occurred_at",
+            required=True,
+            parse=parse_datetime,
+            example="2025-03-15 14:30",
+            synonyms=("事故发生时间", "事故时间", "发生日期", "事故日期"),
+        ),
+        ImportColumn(
+            "发生地点",
+            "place",
+            required=True,
+            example="3号楼施工现场",
+            synonyms=("地点", "事故地点", "事故发生地点"),
+        ),
         ImportColumn(
             "事故类别",
             "category",
@@ -176,6 +215,7 @@ class AccidentImporter(Importer):
             parse=parse_category,
             choices=tuple(label for _code, label in rules.CATEGORIES_GB6441_1986),
             example="高处坠落",
+            synonyms=("事故类型", "类别"),
         ),
         ImportColumn(
             "统计分组",
@@ -184,14 +224,34 @@ class AccidentImporter(Importer):
             parse=parse_group,
             choices=tuple(GROUP_BY_LABEL),
             example="工矿商贸",
+            synonyms=("分组", "统计类别"),
         ),
-        ImportColumn("简要经过", "summary", required=True, example="作业人员在脚手架上作业时坠落"),
-        ImportColumn("已采取措施", "measures"),
-        ImportColumn("死亡人数", "deaths", parse=parse_count, example="1"),
-        ImportColumn("失踪人数", "missing", parse=parse_count, example="0"),
-        ImportColumn("重伤人数", "serious_injuries", parse=parse_count, help="含急性工业中毒", example="0"),
-        ImportColumn("轻伤人数", "minor_injuries", parse=parse_count, example="0"),
-        ImportColumn("直接经济损失（元）", "direct_loss", parse=parse_money, example="850000"),
+        ImportColumn(
+            "简要经过",
+            "summary",
+            required=True,
+            example="作业人员在脚手架上作业时坠落",
+            synonyms=("事故经过", "事故简要经过", "经过", "事故概况", "基本情况"),
+        ),
+        ImportColumn("已采取措施", "measures", synonyms=("采取措施", "处置措施", "已采取的措施")),
+        ImportColumn("死亡人数", "deaths", parse=parse_count, example="1", synonyms=("死亡",)),
+        ImportColumn("失踪人数", "missing", parse=parse_count, example="0", synonyms=("失踪",)),
+        ImportColumn(
+            "重伤人数",
+            "serious_injuries",
+            parse=parse_count,
+            help="含急性工业中毒",
+            example="0",
+            synonyms=("重伤",),
+        ),
+        ImportColumn("轻伤人数", "minor_injuries", parse=parse_count, example="0", synonyms=("轻伤",)),
+        ImportColumn(
+            "直接经济损失（元）",
+            "direct_loss",
+            parse=parse_money,
+            example="850000",
+            synonyms=("直接经济损失", "经济损失"),
+        ),
     ]
 
     def find_existing(self, data):

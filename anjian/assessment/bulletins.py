@@ -25,6 +25,7 @@ from anjian.core.documents import (
     render_docx,
     render_pdf,
 )
+from anjian.core.templatetags.anjian_tags import money
 
 from .models import AssessmentScheme, Bulletin, BulletinKind, BulletinStatus, Evaluation, Grade
 from .periods import Period
@@ -120,7 +121,7 @@ def draft_texts(data: dict) -> dict:
         )
     if e:
         overview.append(
-            f"全{_unit(territory)}立案查处安全生产违法案件{e['cases']}件，作出处罚决定{e['decided']}件，罚款{e['fines']}元。"
+            f"全{_unit(territory)}立案查处安全生产违法案件{e['cases']}件，作出处罚决定{e['decided']}件，罚款{money(e['fines'])}元。"
         )
     rankings = data.get("rankings") or []
     praised = [r["body"] for r in rankings if r["grade_code"] == Grade.EXCELLENT and not r["vetoed"]]
@@ -143,7 +144,7 @@ def draft_texts(data: dict) -> dict:
         "praise": praise,
         "criticism": criticism,
         "requirements": "各单位要对照通报问题逐项整改，逾期未整改的重大事故隐患要落实挂牌督办，"
-        "被通报批评的单位须在一个月内书面报送整改措施（KH-01）。",
+        "被通报批评的单位须在一个月内书面报送整改措施。",
     }
 
 

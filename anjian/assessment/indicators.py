@@ -356,7 +356,7 @@ def _accident_link(target: Target, period: Period, **params) -> str:
     "起",
     Scoring.NOT_ABOVE_LAST_YEAR,
     "考核期内本辖区（部门为本行业领域）发生的生产安全事故起数，与上年同期比较：不高于上年同期得满分，"
-    "每多一起扣减规定分值，扣完为止（rules.md AC-51 同比口径）。",
+    "每多一起扣减规定分值，扣完为止（与上年同期比较）。",
     requires=("accidents.Accident",),
     per_item=2,
 )

@@ -10,12 +10,19 @@ Who acted comes from `core.context` (set per request, per task, per command).
 
 import datetime
 import decimal
+import gzip
+import hashlib
+import json
+import os
+from pathlib import Path
 
+from celery import shared_task
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from .context import current_actor
+from .context import acting_as, current_actor
 
 ACTION_LABELS = {"create": "新建", "update": "修改", "delete": "删除", "m2m": "修改关联"}
 _extra_labels: dict[str, str] = {}
@@ -191,3 +198,186 @@ def field_label(model, name: str) -> str:
         return str(model._meta.get_field(name).verbose_name)
     except Exception:
         return name
+
+
+# --- retention: archive old entries to files ---------------------------------------------------------------------
+# 等保 2.0 三级 (GB/T 22239-2019 8.1.4.3): audit records are kept at least six months. Entries older than the
+# retention leave the database only through `archive_entries`, which first writes them to a compressed JSONL
+# file whose lines are hash-chained to the previous archive, then records the archive itself in the trail.
+MINIMUM_RETENTION_MONTHS = 6
+ARCHIVE_ACTION = "audit.archived"
+register_actions({ARCHIVE_ACTION: "审计记录归档"})
+
+
+def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same day and time `months` calendar months earlier (clamped to the month's last day), in UTC,
+    as PostgreSQL's `now() - interval 'N months'` counts them."""
+    moment = moment.astimezone(datetime.UTC)
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - datetime.timedelta(days=1)).day
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
+
+
+def _entry_line(entry) -> str:
+    ct = entry.content_type
+    data = {
+        "id": entry.pk,
+        "timestamp": entry.timestamp.astimezone(datetime.UTC).isoformat(),
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "actor_role": entry.actor_role,
+        "actor_organisation": entry.actor_organisation,
+        "ip": entry.ip,
+        "request_id": entry.request_id,
+        "action": entry.action,
+        "content_type": f"{ct.app_label}.{ct.model}" if ct else None,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "territory_path": entry.territory_path,
+        "changes": entry.changes,
+        "message": entry.message,
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, cls=DjangoJSONEncoder)
+
+
+def chain_hash(previous: str, line: str) -> str:
+    return hashlib.sha256(f"{previous}\n{line}".encode()).hexdigest()
+
+
+def last_archive_chain() -> str:
+    """The chain value the next archive continues from: the last archive's final hash ("" before the first)."""
+    from .models import AuditEntry
+
+    last = AuditEntry.objects.filter(action=ARCHIVE_ACTION).order_by("-id").first()
+    return (last.changes.get("chain_end") or "") if last else ""
+
+
+class RetentionError(Exception):
+    pass
+
+
+def archive_entries(directory: Path, months: int, now: datetime.datetime | None = None) -> dict | None:
+    """Move entries older than `months` months into `directory`; returns the manifest, or None if none are due.
+
+    One transaction: write and fsync the file, delete exactly the archived rows (on PostgreSQL the trigger lets
+    these through and nothing else), record the archive as an audit entry. A failure removes the file again.
+    """
+    from django.db import connection, transaction
+
+    from .models import AuditEntry
+
+    if months < MINIMUM_RETENTION_MONTHS:
+        raise RetentionError(
+            f"审计记录至少保存 {MINIMUM_RETENTION_MONTHS} 个月（等保三级），不能设为 {months} 个月。"
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    with transaction.atomic():
+        if now is None and connection.vendor == "postgresql":
+            # The trigger measures six months from the transaction's now(): take the cutoff from the same clock.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT now()")
+                now = cursor.fetchone()[0]
+        now = now or timezone.now()
+        cutoff = months_before(now, months)
+        due = AuditEntry.objects.filter(timestamp__lt=cutoff).exclude(action=ARCHIVE_ACTION)
+        upto = due.order_by("-id").values_list("id", flat=True).first()
+        if upto is None:
+            return None
+        due = due.filter(id__lte=upto).select_related("content_type").order_by("id")
+        chain_start = last_archive_chain()
+        name = f"audit-{now.astimezone(datetime.UTC):%Y%m%d-%H%M%S}-{upto}"
+        path = directory / f"{name}.jsonl.gz"
+        temporary = path.with_suffix(".part")
+        chain, count, first, last = chain_start, 0, None, None
+        try:
+            with open(temporary, "wb") as raw:
+                with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
+                    for entry in due.iterator(chunk_size=2000):
+                        line = _entry_line(entry)
+                        out.write(line.encode() + b"\n")
+                        chain = chain_hash(chain, line)
+                        count += 1
+                        first = first or entry
+                        last = entry
+                raw.flush()  # the gzip trailer is written on close: sync after it, before rows are deleted
+                os.fsync(raw.fileno())
+            temporary.replace(path)
+            manifest = {
+                "file": path.name,
+                "sha256": _sha256(path),
+                "entries": count,
+                "first_id": first.pk,
+                "last_id": last.pk,
+                "first_timestamp": first.timestamp.astimezone(datetime.UTC).isoformat(),
+                "last_timestamp": last.timestamp.astimezone(datetime.UTC).isoformat(),
+                "cutoff": cutoff.isoformat(),
+                "retention_months": months,
+                "chain_start": chain_start,
+                "chain_end": chain,
+                "created_at": now.astimezone(datetime.UTC).isoformat(),
+            }
+            (directory / f"{name}.manifest.json").write_text(
+                json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute("SELECT set_config('anjian.audit_archived_upto', %s, true)", [str(upto)])
+                cursor.execute(
+                    "DELETE FROM core_auditentry WHERE id <= %s AND timestamp < %s AND action <> %s",
+                    [upto, connection.ops.adapt_datetimefield_value(cutoff), ARCHIVE_ACTION],
+                )
+                deleted = cursor.rowcount
+            if deleted != count:
+                raise RetentionError(f"归档 {count} 条，但删除了 {deleted} 条，已回滚。")
+            write_entry(
+                None,
+                ARCHIVE_ACTION,
+                changes={
+                    k: manifest[k] for k in ("file", "sha256", "entries", "first_id", "last_id", "chain_end")
+                },
+                message=(
+                    f"归档 {count} 条审计记录（{manifest['first_timestamp'][:10]} 至 {manifest['last_timestamp'][:10]}）"
+                    f"到 {path.name}，SHA-256 {manifest['sha256']}"
+                ),
+            )
+        except BaseException:
+            for leftover in (temporary, path, directory / f"{name}.manifest.json"):
+                leftover.unlink(missing_ok=True)
+            raise
+    return manifest
+
+
+def verify_archive(path: Path) -> dict:
+    """Re-read an archive: file hash, entry count and hash chain must match its manifest. Returns the manifest."""
+    manifest_path = path.with_name(path.name.removesuffix(".jsonl.gz") + ".manifest.json")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if _sha256(path) != manifest["sha256"]:
+        raise RetentionError(f"{path.name}：文件 SHA-256 与清单不符。")
+    chain, count = manifest["chain_start"], 0
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            chain = chain_hash(chain, line.rstrip("\n"))
+            count += 1
+    if count != manifest["entries"] or chain != manifest["chain_end"]:
+        raise RetentionError(f"{path.name}：条数或哈希链与清单不符。")
+    return manifest
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@shared_task(name="core.archive_audit")
+def archive_audit_task() -> dict | None:
+    """The scheduled archive (Celery beat, see CELERY_BEAT_SCHEDULE); cron runs `manage.py archive_audit`."""
+    from django.conf import settings
+
+    with acting_as(label="审计归档任务"):
+        return archive_entries(Path(settings.AUDIT_ARCHIVE_DIR), settings.AUDIT_RETENTION_MONTHS)

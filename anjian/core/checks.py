@@ -1,7 +1,8 @@
-"""System checks that keep the scope mechanism honest."""
+"""System checks: the scope mechanism stays honest, and the deployment keeps its security promises."""
 
 from django.apps import apps
-from django.core.checks import Error, register
+from django.conf import settings
+from django.core.checks import Error, Warning, register
 
 
 @register()
@@ -19,3 +20,34 @@ def scoped_models_declare_scope(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+# 等保 2.0 三级 (GB/T 22239-2019 8.1.4.3 安全审计): audit records kept at least six months.
+MINIMUM_AUDIT_RETENTION_MONTHS = 6
+
+
+@register()
+def audit_retention_is_long_enough(app_configs, **kwargs):
+    months = getattr(settings, "AUDIT_RETENTION_MONTHS", 12)
+    if months < MINIMUM_AUDIT_RETENTION_MONTHS:
+        return [
+            Error(
+                f"AUDIT_RETENTION_MONTHS={months}：审计记录至少保存 {MINIMUM_AUDIT_RETENTION_MONTHS} 个月（等保三级）。",
+                id="anjian.E010",
+            )
+        ]
+    return []
+
+
+@register(deploy=True)
+def deployment_mode_is_production(app_configs, **kwargs):
+    """`check --deploy` on an embedded installation says so once, instead of only listing its symptoms."""
+    if getattr(settings, "DEPLOYMENT", "embedded") != "production":
+        return [
+            Warning(
+                "嵌入式模式（DEPLOYMENT 未设为 production）：使用内置演示密钥、HTTP Cookie，仅用于演示和测试。",
+                hint="生产部署请设置 DEPLOYMENT=production 及 docs/operations-deployment.md 中的变量。",
+                id="anjian.W010",
+            )
+        ]
+    return []

@@ -4,8 +4,9 @@ and one user per role. Deterministic: the same run gives the same data. Other ap
 """
 
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.hashers import make_password
 
@@ -98,6 +99,36 @@ class DemoContext:
         )
         self.users[username] = user
         return user
+
+
+@contextmanager
+def clock_at(moment: datetime):
+    """Run the real services as if it were `moment` (an aware datetime in the past): the demo's time machine.
+
+    Demo data is made only through the services users go through, so that its history (the audit trail) and
+    its state agree. Some of it must have happened in the past — e.g. a hazard whose rectification deadline has
+    passed: its plan was set back then, with a deadline that was in the future at the time. Inside this block
+    `django.utils.timezone.now()` (and so `localdate()`, field defaults, `auto_now` and the audit trail's
+    timestamps) reads `moment`, advancing with the real clock so that successive entries keep their order.
+
+    Only for the demo command (one thread, nothing else running): it swaps the `datetime` class that
+    `django.utils.timezone` reads the clock from, and restores it on the way out.
+    """
+    from django.utils import timezone as clock
+
+    real = clock.datetime
+    offset = moment - real.now(tz=moment.tzinfo)
+
+    class Travelled(real):
+        @classmethod
+        def now(cls, tz=None):
+            return real.now(tz) + offset
+
+    clock.datetime = Travelled
+    try:
+        yield
+    finally:
+        clock.datetime = real
 
 
 def _territory(ctx, code, name, kind, parent, order=0) -> Territory:

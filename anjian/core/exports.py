@@ -2,6 +2,8 @@
 
 openpyxl's write-only workbook keeps constant memory; rows come from `.iterator()` in chunks. Cells that a
 spreadsheet would run as a formula (starting with = + - @, tab or CR) are escaped (OWASP CSV injection).
+Characters that XML 1.0 forbids (control characters other than tab and line breaks) are dropped: one of them
+in any record would otherwise make the whole export fail.
 """
 
 import datetime
@@ -14,9 +16,15 @@ from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def clean_text(text: str) -> str:
+    """The text without the characters a spreadsheet's XML cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def safe_cell_value(value):
@@ -28,7 +36,7 @@ def safe_cell_value(value):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, int | float | decimal.Decimal | datetime.date):
         return value
-    text = str(value)
+    text = clean_text(str(value))
     if text.startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
@@ -38,16 +46,16 @@ def write_xlsx(
     path, sheet_title: str, headers: list[str], rows: Iterable[Iterable], title: str | None = None
 ):
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title[:31])
+    sheet = workbook.create_sheet(clean_text(sheet_title)[:31])
     for index, header in enumerate(headers):
         sheet.column_dimensions[_column_letter(index)].width = max(10, min(40, len(header) * 2 + 4))
     if title:
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = WriteOnlyCell(sheet, value=clean_text(title))
         cell.font = Font(bold=True, size=14)
         sheet.append([cell])
     header_cells = []
     for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
+        cell = WriteOnlyCell(sheet, value=clean_text(header))
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
         header_cells.append(cell)

@@ -1,16 +1,78 @@
 """FilterSets shared by pages and API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from .forms import ChipCheckboxes, ChipRadios, ChipsMixin, YesNoAllSelect
 from .models import AuditEntry, Organisation, OrganisationKind, Sector, Territory, TerritoryKind, User
 from .roles import Role
 from .scope import restrict
 
+ALL = "全部"
+# A single-choice status with at most this many values is shown as chips; longer lists stay a drop-down.
+MAX_CHIPS = 8
 
-class TerritoryFilterMixin(django_filters.FilterSet):
+
+MAX_ID = 2**63 - 1  # the largest value of a 64-bit id column
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record's id (e.g. the hidden `enterprise` of a unit's links): a whole number a 64-bit column holds.
+
+    A plain NumberFilter accepts "-1.2e+68", which the database driver cannot convert (OverflowError, 500).
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class FilterSet(django_filters.FilterSet):
+    """Every filter form speaks the user's language: "全部" rather than "---------", 全部/是/否 for yes-no
+    filters, statuses as toggle chips, dates with the browser's date picker, Bootstrap styling."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            plain_language(super().form)
+        return self._form
+
+
+def is_status(name: str, field) -> bool:
+    return name in ("status", "stage") or str(field.label or "").endswith(("状态", "阶段"))
+
+
+def plain_language(form) -> None:
+    for name, field in form.fields.items():
+        if isinstance(field, forms.NullBooleanField):
+            field.widget = YesNoAllSelect()
+        elif isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+            if is_status(name, field):
+                field.widget = ChipCheckboxes(choices=field.choices)
+        elif isinstance(field, forms.ModelChoiceField):
+            field.empty_label = ALL
+        elif isinstance(field, forms.ChoiceField) and hasattr(field, "empty_label"):
+            field.empty_label = ALL
+            # The form's copy of the widget still iterates the declared field's choices: point it at this one.
+            field.widget.choices = field.choices
+            if is_status(name, field) and len(field.choices) <= MAX_CHIPS + 1:
+                field.widget = ChipRadios(choices=field.choices)
+        elif isinstance(field, forms.DateField):
+            field.widget.input_type = "date"
+        widget = field.widget
+        if isinstance(widget, ChipsMixin) or widget.is_hidden:
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class TerritoryFilterMixin(FilterSet):
     """`territory`: a node; matches records in its whole subtree (uses the copied territory_path)."""
 
     territory = django_filters.ModelChoiceFilter(
@@ -29,7 +91,7 @@ class TerritoryFilterMixin(django_filters.FilterSet):
         return queryset.filter(**{f"{self.territory_path_field}__startswith": value.path})
 
 
-class SearchFilterMixin(django_filters.FilterSet):
+class SearchFilterMixin(FilterSet):
     q = django_filters.CharFilter(label="搜索", method="filter_search")
     search_fields: tuple[str, ...] = ()
 

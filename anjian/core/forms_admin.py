@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 
+from . import accounts
 from .forms import ScopedModelForm
 from .models import Organisation, Sector, Territory, User
 from .roles import ADMIN_ROLES, Role
@@ -71,9 +72,22 @@ class UserForm(ScopedModelForm):
         else:
             self.fields["password1"].required = self.fields["password2"].required = True
             self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+        if self.instance.pk and accounts.is_admin_role(self.instance.role):
+            # 三员分立: an administrator's active state and scope change only through the server-side procedure.
+            for name, reason in (
+                ("is_active", accounts.REFUSAL_ACTIVE),
+                ("territory", accounts.REFUSAL_SCOPE),
+            ):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = reason
 
     def clean(self):
         data = super().clean()
+        if self.instance.pk and "is_active" in data:
+            try:
+                accounts.check_active_change(self.user, self.instance, data["is_active"])
+            except forms.ValidationError as exc:
+                self.add_error("is_active", exc)
         if "password1" in self.fields and data.get("password1") != data.get("password2"):
             self.add_error("password2", "两次输入的密码不一致。")
         elif data.get("password1"):
@@ -93,7 +107,8 @@ class UserForm(ScopedModelForm):
 
 
 class RoleForm(ScopedModelForm):
-    """The security administrator grants one role. An administrator role cannot be granted to oneself."""
+    """The security administrator grants one business role. The administrator roles (三员) are neither granted
+    nor changed nor revoked here: see core.accounts."""
 
     class Meta:
         model = User
@@ -101,12 +116,17 @@ class RoleForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "（未授权）"), *Role.choices]
+        field = self.fields["role"]
+        # Every role validates (so that a refused one gets the reason, not "invalid choice"); only the business
+        # roles are offered.
+        field.choices = [("", "（未授权）"), *Role.choices]
+        offered = [(value, label) for value, label in Role.choices if value not in ADMIN_ROLES]
+        if accounts.is_admin_role(self.instance.role):
+            offered = [(self.instance.role, self.instance.get_role_display())]
+            field.help_text = accounts.REFUSAL_ROLE
+        field.widget.choices = [("", "（未授权）"), *offered]
 
     def clean_role(self):
         role = self.cleaned_data["role"]
-        if self.user is not None and self.instance.pk == self.user.pk:
-            raise forms.ValidationError("不能修改自己的角色。")
-        if role in ADMIN_ROLES and self.user is not None and self.user.role != Role.SEC_ADMIN:
-            raise forms.ValidationError("只有安全管理员可以授予管理员角色。")
+        accounts.check_role_change(self.user, self.instance, role)
         return role

@@ -1,4 +1,6 @@
-"""Request-wide context: who is acting (for the audit trail) and the login requirement."""
+"""Request-wide context: who is acting (for the audit trail), the login requirement, refusals in the log."""
+
+import logging
 
 from django.conf import settings
 from django.shortcuts import redirect
@@ -40,3 +42,25 @@ class LoginRequiredMiddleware:
         if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
             return redirect(f"{reverse('login')}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class OneLineRefusals(logging.Filter):
+    """django.request logs every refusal (403, 404, 405 …) with the traceback of the exception that caused it,
+    which buries the real errors. A refusal is expected: keep it as one line that says who, which path and
+    why; 5xx records keep their traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if status is None or status >= 500:
+            return True
+        request = getattr(record, "request", None)
+        user = getattr(request, "user", None)
+        who = user.get_username() if user is not None and user.is_authenticated else "anonymous"
+        reason = ""
+        if record.exc_info and record.exc_info[1] is not None:
+            reason = " ".join(str(record.exc_info[1]).split())  # one line, whatever the message holds
+        record.msg = f"{record.getMessage()} user={who}" + (f" reason={reason}" if reason else "")
+        record.args = ()
+        record.exc_info = None
+        record.exc_text = None
+        return True

@@ -289,7 +289,8 @@ class User(Audited, AbstractUser):
         ordering = ["username"]
 
     def __str__(self):
-        return f"{self.name}（{self.username}）" if self.name else self.username
+        # People are named by their name; the login name is for signing in, not for reading.
+        return self.name or self.username
 
     def get_full_name(self):
         return self.name or self.username
@@ -423,6 +424,7 @@ class ImportBatch(models.Model):
 
     class Status(models.TextChoices):
         PARSING = "parsing", "校验中"
+        MAPPING = "mapping", "待对应列"
         READY = "ready", "待确认"
         INVALID = "invalid", "有错误"
         COMMITTING = "committing", "导入中"
@@ -455,6 +457,58 @@ class ImportBatch(models.Model):
         return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
 
 
+class ImportColumnSynonym(models.Model):
+    """A word offices use for a column header (存在问题 for 隐患描述), added by an administrator on top of the words
+    each importer knows. An empty importer applies the synonym to every importer that has the field."""
+
+    importer = models.CharField("导入类型", max_length=40, blank=True, help_text="留空表示适用于所有导入")
+    field = models.CharField("对应字段", max_length=60)
+    synonym = models.CharField("表头写法", max_length=100)
+    created_at = models.DateTimeField("添加时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "导入列名同义词"
+        verbose_name_plural = "导入列名同义词"
+        ordering = ["importer", "field", "synonym"]
+        constraints = [
+            models.UniqueConstraint(fields=["importer", "synonym"], name="import_synonym_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.synonym} → {self.field}"
+
+
+class ImportMapping(models.Model):
+    """An answer a user gave in the preview, remembered for the organisation so the next file of the same shape
+    imports with no questions: a header mapped to a field (or ignored), or a unit name confirmed as a unit."""
+
+    class Kind(models.TextChoices):
+        COLUMN = "column", "列"
+        UNIT = "unit", "单位"
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="机构", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    importer = models.CharField("导入类型", max_length=40)
+    kind = models.CharField("类别", max_length=8, choices=Kind.choices, default=Kind.COLUMN)
+    source = models.CharField("文件中的写法", max_length=200)  # normalised
+    target = models.CharField("对应", max_length=100, blank=True)  # field name ("" = ignore) or unit key
+    created_by = models.ForeignKey(User, verbose_name="设置人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("设置时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "导入对应关系"
+        verbose_name_plural = "导入对应关系"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "importer", "kind", "source"], name="import_mapping_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.importer}: {self.source} → {self.target or '忽略'}"
+
+
 class DocumentCounter(models.Model):
     """Last number issued in a document series (e.g. 责令限期整改指令书 of one issuer, per year). Numbers are
     taken under a row lock by core.documents.next_document_number and never reused."""
@@ -470,3 +524,31 @@ class DocumentCounter(models.Model):
 
     def __str__(self):
         return f"{self.key} {self.year}: {self.last_number}"
+
+
+class ApiToken(models.Model):
+    """A key for API clients, owned by one user (core.tokens). Only the SHA-256 digest of the key is stored: the
+    key is shown once, when it is made. Unusable once revoked, idle past `expires_at`, or after the owner's
+    password changed (`password_stamp`)."""
+
+    user = models.ForeignKey(
+        User, verbose_name="所属用户", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("用途", max_length=60, blank=True)
+    prefix = models.CharField("令牌开头", max_length=16, help_text="仅用于辨认，不能用来访问")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    password_stamp = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField("创建时间")
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    expires_at = models.DateTimeField("闲置到期", db_index=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    revoked_reason = models.CharField("吊销原因", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "API令牌"
+        verbose_name_plural = "API令牌"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="api_token_user_idx")]
+
+    def __str__(self):
+        return f"{self.prefix}…" + (f"（{self.name}）" if self.name else "")

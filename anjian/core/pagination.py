@@ -1,15 +1,18 @@
 """Keyset pagination: the next page starts after the last row seen, never at an OFFSET.
 
-The cost of a page does not grow with the table or with how far the user has paged, and no COUNT(*) is run.
+The cost of a page does not grow with the table or with how far the user has paged, and no COUNT(*) is run
+(the "共 N 条" line counts at most a bounded number of rows: count_hint below).
 The ordering must end with a unique field (the primary key) and its fields must not be NULL.
 """
 
 import base64
+import datetime
 import json
 from dataclasses import dataclass
 
 from django.core.exceptions import BadRequest
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections
 from django.db.models import Model, Q
 
 
@@ -31,8 +34,18 @@ def _field_value(obj, name):
     return value.pk if isinstance(value, Model) else value
 
 
+class _CursorEncoder(DjangoJSONEncoder):
+    """Datetimes with their microseconds: DjangoJSONEncoder cuts them to milliseconds, and a page would then
+    skip the rows written within the same millisecond as the last row shown."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
 def encode_cursor(values: list) -> str:
-    raw = json.dumps(values, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+    raw = json.dumps(values, cls=_CursorEncoder, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -70,3 +83,50 @@ def keyset_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: i
         last = rows[-1]
         next_cursor = encode_cursor([_field_value(last, name.lstrip("-")) for name in ordering])
     return KeysetPage(items=rows, next_cursor=next_cursor, is_first=not cursor)
+
+
+# --- "共 N 条" without COUNT(*) over a big table --------------------------------------------------------
+EXACT_COUNT_LIMIT = 10_000
+
+
+@dataclass
+class CountHint:
+    """How many rows a list holds: exact up to a limit; past it, the planner's estimate or only "more than"."""
+
+    count: int
+    exact: bool
+    estimated: bool = False
+
+    def __str__(self) -> str:
+        if self.exact:
+            return f"共 {self.count:,} 条"
+        if self.estimated:
+            return f"约 {self.count:,} 条"
+        return f"超过 {self.count:,} 条"
+
+
+def count_hint(queryset, limit: int = EXACT_COUNT_LIMIT) -> CountHint:
+    """Counts at most `limit` + 1 rows (COUNT over a LIMIT subquery), so the cost is bounded however big the
+    table. Past the limit: PostgreSQL's row estimate for this very query (EXPLAIN, not run), rounded; where
+    there is no estimate, or it is below what was counted, only "more than `limit`" is known."""
+    queryset = queryset.order_by()
+    counted = queryset[: limit + 1].count()
+    if counted <= limit:
+        return CountHint(counted, exact=True)
+    estimate = _planner_estimate(queryset)
+    if estimate is not None and estimate > limit:
+        return CountHint(_round(estimate), exact=False, estimated=True)
+    return CountHint(limit, exact=False)
+
+
+def _planner_estimate(queryset) -> int | None:
+    if connections[queryset.db].vendor != "postgresql":
+        return None
+    plan = json.loads(queryset.explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _round(n: int) -> int:
+    """Two significant digits: an estimate should not look precise (123,456 -> 120,000)."""
+    digits = len(str(n)) - 2
+    return round(n, -digits) if digits > 0 else n

@@ -28,3 +28,49 @@ class CharacterClassValidator:
 
     def get_help_text(self):
         return f"密码须至少包含大写字母、小写字母、数字、特殊字符中的 {self.min_classes} 类。"
+
+
+# Runs people type without thinking: the alphabet, the digits, and the rows of a QWERTY keyboard
+# (the digit row goes on to 0, so "7890" counts).
+SEQUENCES = (
+    "abcdefghijklmnopqrstuvwxyz",
+    "01234567890",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+)
+
+
+def longest_run(password: str) -> int:
+    """The longest stretch of the password that follows one of SEQUENCES (either way) or repeats one character."""
+    text = password.lower()
+    longest = min(len(text), 1)
+    for sequence in SEQUENCES:
+        for candidate in (sequence, sequence[::-1]):
+            pairs = {candidate[i : i + 2] for i in range(len(candidate) - 1)}
+            run = 1
+            for i in range(1, len(text)):
+                run = run + 1 if text[i - 1 : i + 1] in pairs else 1
+                longest = max(longest, run)
+    run = 1
+    for i in range(1, len(text)):
+        run = run + 1 if text[i] == text[i - 1] else 1
+        longest = max(longest, run)
+    return longest
+
+
+class SequenceValidator:
+    """No runs of `max_run` or more sequential or repeated characters (1234, abcd, qwer, 4321, aaaa)."""
+
+    def __init__(self, max_run: int = 4):
+        self.max_run = max_run
+
+    def validate(self, password, user=None):
+        if longest_run(password) >= self.max_run:
+            raise ValidationError(
+                f"密码不能包含 {self.max_run} 位及以上连续或重复的字符（如 1234、abcd、qwer、4321、aaaa）。",
+                code="password_sequential",
+            )
+
+    def get_help_text(self):
+        return f"密码不能包含 {self.max_run} 位及以上连续或重复的字符（如 1234、abcd、qwer）。"

@@ -30,6 +30,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "core.change_user": frozenset({R.SYS_ADMIN}),
     "core.assign_role": frozenset({R.SEC_ADMIN}),
     "core.unlock_user": frozenset({R.SEC_ADMIN}),
+    # Anyone lists and revokes their own API tokens; the security admin revokes those of accounts in scope.
+    "core.revoke_apitoken": frozenset({R.SEC_ADMIN}),
     "core.view_auditentry": frozenset({R.AUDIT_ADMIN}),
     "core.export_auditentry": frozenset({R.AUDIT_ADMIN}),
 }

@@ -1,9 +1,36 @@
 """Columns of list pages and of their Excel export: declared once per model, used by both."""
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.html import format_html
+
+
+def local_time(value: datetime.datetime) -> datetime.datetime:
+    """A stored (UTC) time as people read it: local wall-clock time (TIME_ZONE), whole seconds, no zone."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.replace(tzinfo=None, microsecond=0)
+
+
+def as_written(value, empty: str = "") -> str:
+    """A stored value as people write it: 是/否 for booleans, items joined with 、, local times."""
+    if value is None or value == "":
+        return empty
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime.datetime):
+        return local_time(value).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, list | tuple):
+        return "、".join(as_written(v) for v in value)
+    return _person(value)
+
+
+def _person(value) -> str:
+    """People by their name, never by their login name."""
+    return value.get_full_name() if hasattr(value, "get_full_name") else str(value)
 
 
 @dataclass(frozen=True)
@@ -11,6 +38,7 @@ class Column:
     """`accessor` is an attribute path ("territory.name") or a callable taking the object.
 
     `link` makes the cell a link to the object's detail page; `badge` maps a value to a Bootstrap colour.
+    Times are shown and exported in local time; `time_format` says how a page shows them.
     """
 
     label: str
@@ -19,8 +47,14 @@ class Column:
     export: bool = True
     display: bool = True
     badge: Callable | None = None
+    time_format: str = "%Y-%m-%d %H:%M"
 
     def value(self, obj):
+        """The cell's value for the Excel export (a local time for times, so the sheet shows 14:05:33)."""
+        value = self._raw(obj)
+        return local_time(value) if isinstance(value, datetime.datetime) else value
+
+    def _raw(self, obj):
         if callable(self.accessor):
             return self.accessor(obj)
         value = obj
@@ -32,11 +66,13 @@ class Column:
             if callable(value) and not hasattr(value, "all"):
                 value = value()
         if hasattr(value, "all"):  # many-to-many manager: prefetched by the view
-            return "、".join(str(v) for v in value.all())
-        return value
+            return "、".join(_person(v) for v in value.all())
+        return _person(value) if hasattr(value, "get_full_name") else value
 
     def html(self, obj):
         value = self.value(obj)
+        if isinstance(value, datetime.datetime):
+            value = value.strftime(self.time_format)
         text = "" if value is None else ("是" if value is True else "否" if value is False else value)
         if self.badge:
             colour = self.badge(obj)

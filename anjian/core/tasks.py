@@ -11,7 +11,7 @@ logger = logging.getLogger(__name__)
 
 @shared_task
 def parse_import(batch_id: int) -> None:
-    from .importing import get_importer
+    from .importing import get_importer, store_parse_result
     from .models import ImportBatch
 
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
@@ -25,23 +25,7 @@ def parse_import(batch_id: int) -> None:
         batch.file.open("rb") as fh,
     ):
         result = importer.parse(fh, progress=progress)
-    batch.total_rows = batch.processed_rows = len(result.rows)
-    batch.errors = [list(e) for e in result.errors]
-    batch.warnings = result.warnings
-    batch.preview = [
-        {
-            "number": r.number,
-            "values": {k: str(v) for k, v in r.values.items()},
-            "update": bool(r.existing_pk),
-        }
-        for r in result.rows[:20]
-    ]
-    batch.summary = {
-        "new": sum(1 for r in result.rows if not r.existing_pk),
-        "existing": sum(1 for r in result.rows if r.existing_pk),
-    }
-    batch.status = ImportBatch.Status.INVALID if result.error_count else ImportBatch.Status.READY
-    batch.save()
+    store_parse_result(batch, result)
 
 
 @shared_task

@@ -1,4 +1,5 @@
-"""Home panel for leaders and the office: this year's key hazard figures in scope, each a link, and the dashboard."""
+"""Home panel of the office, town staff and leaders: open and overdue hazards in scope and this year's rates,
+each a link to the hazards behind it, and the dashboard."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -22,21 +23,28 @@ def dashboard_panel(request):
     figures = metrics.hazard_totals(area, period)  # one aggregate query
     links = metrics.hazard_links(user.territory_id, period)
     return {
-        "key": "dashboard",
-        "title": f"{period.label}隐患治理（{user.territory.name}）",
+        "title": f"隐患治理（{user.territory.name}）",
         "more_url": reverse("dashboard:index"),
-        "order": 5,
         "items": [
+            {"label": f"未销号隐患 {figures['open']} 项", "url": links["open"]},
             {
-                "label": f"整改率 {figures['rectification_rate']}",
-                "url": links["rectified"],
-                "note": f"本年发现 {figures['found']} 项",
+                "label": f"逾期未整改 {figures['overdue']} 项",
+                "url": links["overdue"],
+                "alert": figures["overdue"] > 0,
             },
-            {"label": f"销号率 {figures['closure_rate']}", "url": links["closed"]},
-            {"label": f"逾期未整改 {figures['overdue']} 项", "url": links["overdue"]},
-            {"label": f"重大隐患未销号 {figures['major_open']} 项", "url": links["major_open"]},
+            {
+                "label": f"重大隐患未销号 {figures['major_open']} 项",
+                "url": links["major_open"],
+                "alert": figures["major_open"] > 0,
+            },
+            {
+                "label": f"{period.label}整改率 {figures['rectification_rate']}",
+                "url": links["rectified"],
+                "note": f"发现 {figures['found']} 项",
+            },
+            {"label": f"{period.label}销号率 {figures['closure_rate']}", "url": links["closed"]},
         ],
     }
 
 
-PANELS = [dashboard_panel]
+PANELS = [("dashboard", dashboard_panel)]

@@ -474,6 +474,27 @@ def exposures(area: Area, period: Period, as_of: date | None = None) -> dict:
     return result
 
 
+# --- the towns doing worst -----------------------------------------------------------------------------------------
+WORST_TOWNS = 3
+
+
+def worst_towns(rows, count: int = WORST_TOWNS) -> list[dict]:
+    """The towns with the highest overdue rate (逾期未整改 / 未销号), worst first. `rows`: (territory, hazard
+    figures) pairs as computed for the town table, so no query of its own. Only towns with an overdue hazard
+    count; on equal rates the town with more overdue hazards comes first, then the table order."""
+    ranked = []
+    for order, (territory, figures) in enumerate(rows):
+        figures = figures or {}
+        overdue, open_ = figures.get("overdue", 0), figures.get("open", 0)
+        if overdue and open_:
+            ranked.append((-overdue / open_, -overdue, order, territory, overdue, open_))
+    ranked.sort(key=lambda r: r[:3])
+    return [
+        {"territory": t, "rank": rank, "overdue": overdue, "open": open_, "rate": percent(overdue, open_)}
+        for rank, (_r, _o, _order, t, overdue, open_) in enumerate(ranked[:count], start=1)
+    ]
+
+
 # --- the whole page -------------------------------------------------------------------------------------------------
 def summary(area: Area, period: Period) -> dict:
     """The headline figures of a period (the same numbers the bulletin freezes)."""

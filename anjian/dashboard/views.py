@@ -8,7 +8,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views import View
 
 from anjian.assessment import links
-from anjian.assessment.measures import HAZARD_OPEN, group_by_children
+from anjian.assessment.measures import HAZARD_OPEN, group_by_children, percent
 from anjian.assessment.periods import Period
 from anjian.core.exports import xlsx_response
 from anjian.core.models import Territory, TerritoryKind
@@ -26,7 +26,7 @@ from anjian.core.permissions import has_perm
 from anjian.core.scope import restrict
 from anjian.core.views.generic import PermissionRequiredMixin
 
-from . import metrics
+from . import metrics, trends
 
 QUARTERS = [(0, "全年"), (1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度")]
 EXPORTS = {
@@ -57,10 +57,10 @@ def chosen_period(request) -> tuple[int, int, Period]:
         year = int(request.GET.get("year") or today.year)
         quarter = int(request.GET.get("quarter") or 0)
         period = Period.quarter(year, quarter)
-    except ValueError as exc:
-        raise Http404("统计期不正确。") from exc
+    except (ValueError, OverflowError) as exc:  # "?year=abc", "?year=99999999999" (overflows a date)
+        raise BadRequest("统计期不正确。") from exc
     if not 2000 <= year <= today.year + 1:
-        raise Http404("统计期不正确。")
+        raise BadRequest("统计期不正确。")
     return year, quarter, period
 
 
@@ -74,6 +74,12 @@ class DashboardView(PermissionRequiredMixin, View):
         children = area.children()
         summary = metrics.summary(area, period)
         towns = metrics.by_town(area, period, children)
+        worst = metrics.worst_towns([(row["territory"], row["hazards"]) for row in towns])
+        worst_by_pk = {w["territory"].pk: w for w in worst}
+        for row in towns:
+            row["worst"] = worst_by_pk.get(row["territory"].pk)
+            if row["worst"]:
+                row["worst"]["url"] = row["hazard_links"].get("overdue", "")
         colours = metrics.units_by_colour(area, children)
         sectors = metrics.hazards_by_sector(area, period) if metrics.hazards_ready() else []
         supervision = metrics.supervision_list(area) if metrics.hazards_ready() else []
@@ -95,6 +101,7 @@ class DashboardView(PermissionRequiredMixin, View):
                     "overdue": (row["hazards"] or {}).get("overdue", 0),
                     "open": (row["hazards"] or {}).get("open", 0),
                     "url": row["hazard_links"].get("overdue", ""),
+                    "worst_rank": row["worst"]["rank"] if row["worst"] else None,
                 }
                 for row in towns
             ],
@@ -111,6 +118,10 @@ class DashboardView(PermissionRequiredMixin, View):
             "period": period,
             "summary": summary,
             "towns": towns,
+            "worst_towns": worst,
+            "sparks": trends.card_sparklines(
+                trends.monthly_trends(area, min(period.end, timezone.localdate()))
+            ),
             "colours": colours,
             "sectors": sectors,
             "supervision": metrics.supervision_counts(area) if metrics.hazards_ready() else [],
@@ -276,6 +287,7 @@ class MapView(PermissionRequiredMixin, View):
             "tile_url": settings.ANJIAN.get("MAP_TILE_URL", ""),
             "highlight": territory.name if territory.kind != TerritoryKind.COUNTY else "",
             "legend": metrics.RISK_LEVELS,
+            "worst_count": metrics.WORST_TOWNS,
         }
         return render(request, "dashboard/map.html", context)
 
@@ -299,7 +311,15 @@ class MapData(PermissionRequiredMixin, View):
         if territory is None:
             raise PermissionDenied("您的账号未设置所属区划。")
         county = county_of(territory)
-        towns = list(Territory.objects.filter(parent=county, retired_on__isnull=True)) if county else []
+        towns = (
+            list(
+                Territory.objects.filter(parent=county, retired_on__isnull=True).order_by(
+                    "sort_order", "code", "id"
+                )
+            )
+            if county
+            else []
+        )
         town_codes = {t.pk: t.code for t in towns}
         units = (
             restrict(Enterprise.objects.filter(status="operating"), request.user)
@@ -354,4 +374,34 @@ class MapData(PermissionRequiredMixin, View):
                     "url": detail.replace("999999999", str(r["pk"])) if detail else "",
                 }
             )
-        return JsonResponse({"units": points, "truncated": len(rows) >= self.limit})
+        return JsonResponse(
+            {
+                "units": points,
+                "towns": self.town_figures(request, territory, towns),
+                "truncated": len(rows) >= self.limit,
+            }
+        )
+
+    @staticmethod
+    def town_figures(request, territory, towns) -> list[dict]:
+        """Open and overdue hazards per town of the county, and the worst towns' rank (one grouped query: the
+        figures of the dashboard's town table)."""
+        if not towns or not metrics.hazards_ready():
+            return []
+        area = metrics.Area(territory, request.user)
+        rows = metrics.hazards_by_town(area, Period.year(timezone.localdate().year), towns)
+        worst = {
+            w["territory"].pk: w for w in metrics.worst_towns([(r["territory"], r["figures"]) for r in rows])
+        }
+        return [
+            {
+                "code": r["territory"].code,
+                "name": r["territory"].name,
+                "open": r["figures"]["open"],
+                "overdue": r["figures"]["overdue"],
+                "overdue_rate": percent(r["figures"]["overdue"], r["figures"]["open"]),
+                "worst_rank": worst[r["territory"].pk]["rank"] if r["territory"].pk in worst else None,
+                "url": r["links"]["overdue"],
+            }
+            for r in rows
+        ]

@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from anjian.core.permissions import has_perm
+from anjian.core.roles import Role
 from anjian.core.scope import restrict
 from anjian.notifications.protocols import DeadlineItem, TodoItem
 
@@ -35,7 +36,7 @@ def _open_items(due_day, cases=None, measures=None):
     measures = Measure.objects.all() if measures is None else measures
     for m in (
         measures.filter(status=MeasureStatus.DECIDED, deadline__isnull=False, deadline__lte=due_day)
-        .select_related("case", "case__handler", "case__co_handler")
+        .select_related("case", "case__handler", "case__co_handler", "case__organisation")
         .order_by("deadline", "id")
     ):
         yield (
@@ -80,6 +81,10 @@ def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
                 url=url,
                 responsible=tuple(u for u in (case.handler, case.co_handler) if u is not None),
                 territory_path=case.territory_path,
+                # The handlers (行政处罚法 第四十二条: two law-enforcement officers); without them, their organ.
+                unit=case.organisation,
+                role=Role.INSPECTOR,
+                supervisor=case.organisation,
             )
 
 

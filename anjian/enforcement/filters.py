@@ -1,8 +1,9 @@
 """FilterSets shared by the pages and the API."""
 
 import django_filters
+from django import forms
 
-from anjian.core.filters import SearchFilterMixin, TerritoryFilterMixin
+from anjian.core.filters import IdFilter, SearchFilterMixin, TerritoryFilterMixin
 from anjian.core.models import Sector
 
 from .models import (
@@ -38,6 +39,8 @@ class ProvisionFilter(SearchFilterMixin, django_filters.FilterSet):
 
 
 class CaseFilter(SearchFilterMixin, TerritoryFilterMixin):
+    # Narrows the list to one unit (links from the unit's file, 一企一档); kept while other filters change.
+    enterprise = IdFilter(field_name="enterprise_id", widget=forms.HiddenInput)
     stage = django_filters.ChoiceFilter(label="阶段", choices=STAGE_CHOICES)
     source_kind = django_filters.ChoiceFilter(label="来源", choices=SourceKind.choices)
     sector = django_filters.ModelChoiceFilter(label="行业领域", queryset=Sector.objects.all())
@@ -47,7 +50,16 @@ class CaseFilter(SearchFilterMixin, TerritoryFilterMixin):
 
     class Meta:
         model = Case
-        fields = ["q", "stage", "source_kind", "territory", "sector", "filed_after", "filed_before"]
+        fields = [
+            "q",
+            "stage",
+            "source_kind",
+            "territory",
+            "sector",
+            "filed_after",
+            "filed_before",
+            "enterprise",
+        ]
 
 
 class FindingFilter(SearchFilterMixin, TerritoryFilterMixin):
@@ -64,6 +76,8 @@ class FindingFilter(SearchFilterMixin, TerritoryFilterMixin):
 
 
 class TalkFilter(SearchFilterMixin, TerritoryFilterMixin):
+    # Narrows the list to one unit (links from the unit's file, 一企一档); kept while other filters change.
+    enterprise = IdFilter(field_name="enterprise_id", widget=forms.HiddenInput)
     kind = django_filters.ChoiceFilter(label="类型", choices=TalkKind.choices)
     target_kind = django_filters.ChoiceFilter(label="对象", choices=TalkTarget.choices)
     held_after = django_filters.DateFilter(label="约谈起", field_name="held_on", lookup_expr="gte")
@@ -72,4 +86,4 @@ class TalkFilter(SearchFilterMixin, TerritoryFilterMixin):
 
     class Meta:
         model = Talk
-        fields = ["q", "kind", "target_kind", "territory", "held_after", "held_before"]
+        fields = ["q", "kind", "target_kind", "territory", "held_after", "held_before", "enterprise"]

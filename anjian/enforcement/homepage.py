@@ -18,10 +18,8 @@ def enforcement_panel(request):
     waiting = cases.filter(stage="notified").count()
     unlinked = queries.unlinked_findings(user).count()
     return {
-        "key": "enforcement",
         "title": "行政执法",
         "more_url": reverse("enforcement:case_list"),
-        "order": 40,
         "items": [
             {"label": f"在办案件 {open_count} 起", "url": reverse("enforcement:case_list")},
             {
@@ -37,4 +35,4 @@ def enforcement_panel(request):
     }
 
 
-PANELS = [enforcement_panel]
+PANELS = [("enforcement", enforcement_panel)]

@@ -618,3 +618,9 @@ class Talk(Audited):
             raise ValidationError({"target_organisation": "约谈政府或部门时须选择被约谈机关。"})
         if self.follow_up_due and self.held_on and self.follow_up_due < self.held_on:
             raise ValidationError({"follow_up_due": "整改报告期限不能早于约谈日期。"})
+
+    @property
+    def trigger_basis(self) -> str:
+        from .rules import talk_trigger_basis
+
+        return talk_trigger_basis(self.trigger_ref)

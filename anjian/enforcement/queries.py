@@ -138,6 +138,10 @@ class TalkTrigger:
     window_days: int
     text: str
 
+    @property
+    def basis(self) -> str:
+        return rules.talk_trigger_basis(self.ref)
+
 
 # YT-05 🟡 (local copies of 安委〔2018〕2号 for lower governments) and YT-06 🟡 (enterprise 约谈). Configurable data.
 TALK_TRIGGERS = (

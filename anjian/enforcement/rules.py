@@ -543,3 +543,17 @@ def parse_document_number(number: str) -> tuple[str, int, int]:
     if not (head and digits.isascii() and digits.isdigit() and len(year_text) == 4 and seq_text):
         raise ValueError(f"无法识别的文书编号：{number}")
     return head, int(year_text), int(seq_text)
+
+
+# What a 约谈 trigger rests on, as officials cite it (the codes are the domain reference's, not theirs).
+TALK_TRIGGER_BASIS = {
+    "YT-02": "《安全生产约谈实施办法（试行）》（安委〔2018〕2号）",
+    "YT-03": "《安全生产约谈实施办法（试行）》（安委〔2018〕2号）",
+    "YT-05": "地方安全生产约谈办法（参照安委〔2018〕2号）",
+    "YT-06": "企业安全生产约谈规定",
+}
+
+
+def talk_trigger_basis(ref: str) -> str:
+    """The human title of a trigger's basis; unknown references are shown as typed."""
+    return TALK_TRIGGER_BASIS.get(ref, ref)

@@ -69,6 +69,13 @@ def large_fine_threshold():
 # --- guards ------------------------------------------------------------------------------------------------
 
 
+def _set_measures(case, status) -> None:
+    """Proposed measures take the case's outcome, each saved on its own so its history records the change."""
+    for measure in Measure.objects.filter(case=case, status=MeasureStatus.PROPOSED).order_by("id"):
+        measure.status = status
+        measure.save(update_fields=["status"])
+
+
 def _penalties(case: Case):
     return [
         m
@@ -251,16 +258,12 @@ def transition(case: Case, action, user, note: str = "", **params) -> Case:
         elif action is A.DECIDE:
             locked.decided_on = today
             locked.approved_by = user
-            Measure.objects.filter(case=locked, status=MeasureStatus.PROPOSED).update(
-                status=MeasureStatus.DECIDED
-            )
+            _set_measures(locked, MeasureStatus.DECIDED)
             message += f"；负责人审批：{user.get_full_name() or user.username}"
         elif action is A.NO_PENALTY:
             locked.closed_on = today
             locked.approved_by = user
-            Measure.objects.filter(case=locked, status=MeasureStatus.PROPOSED).update(
-                status=MeasureStatus.CANCELLED
-            )
+            _set_measures(locked, MeasureStatus.CANCELLED)
         elif action is A.SERVE_AND_EXECUTE:
             locked.served_on = params.get("served_on") or today
             if any(m.is_fine for m in _penalties(locked)):

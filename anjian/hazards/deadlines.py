@@ -13,6 +13,7 @@ from django.utils import timezone
 from anjian.core.roles import Role
 from anjian.core.scope import restrict
 from anjian.notifications.protocols import DeadlineItem, TodoItem
+from anjian.notifications.recipients import sector_regulator
 
 from .models import OPEN_STATUSES, ExtensionRequest, Hazard, HazardSupervision, Status
 
@@ -39,6 +40,7 @@ def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
             .select_related("enterprise", "sector", "supervising_org")
             .order_by("deadline", "id")
         )
+        regulators = {}
         for hazard in hazards.iterator(chunk_size=500):
             yield DeadlineItem(
                 kind=kind,
@@ -49,6 +51,11 @@ def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
                 responsible=tuple(_users(role=Role.ENTERPRISE, enterprise_id=hazard.enterprise_id)),
                 escalation=_escalation(hazard),
                 territory_path=hazard.territory_path,
+                # 总局令第16号 第十五条: the unit rectifies; without an account its regulator is told instead.
+                unit=hazard.enterprise,
+                role=Role.ENTERPRISE,
+                supervisor=hazard.supervising_org
+                or sector_regulator(hazard.sector_id, hazard.territory_path, regulators),
             )
     elif kind == "hazard.supervision":
         listings = (
@@ -67,6 +74,9 @@ def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
                 responsible=tuple(_users(role=Role.ENTERPRISE, enterprise_id=hazard.enterprise_id)),
                 escalation=(tuple(_users(organisation_id=listing.supervising_org_id)),),
                 territory_path=hazard.territory_path,
+                unit=hazard.enterprise,
+                role=Role.ENTERPRISE,
+                supervisor=listing.supervising_org,
             )
 
 

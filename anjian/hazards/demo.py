@@ -1,11 +1,17 @@
 """Demo hazards: a few hundred across every state, with overdue, major, stop orders and 挂牌督办 — all made through
-the services, so numbers, history and rules are the real ones."""
+the services, so numbers, history and rules are the real ones.
 
-from datetime import timedelta
+An overdue hazard is made in the past (core.demo.clock_at): found, registered and given its plan weeks ago, with
+a deadline that was still ahead then and has passed since — so its history says the deadline it shows."""
+
+from contextlib import nullcontext
+from datetime import datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from anjian.core.context import acting_as
+from anjian.core.demo import clock_at
 from anjian.core.models import User
 from anjian.core.roles import Role
 
@@ -13,7 +19,6 @@ from . import services
 from .models import Hazard, MajorHazardCriterion, Source, Status
 
 COUNT = 300
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 DESCRIPTIONS = [
     ("储罐区静电接地线断开", "防雷防静电", "thing"),
     ("可燃气体检测报警器未定期校验", "安全设施", "thing"),
@@ -42,8 +47,26 @@ PLAN = [
 ]
 
 
-def _photo():
-    return SimpleUploadedFile("现场照片.png", PNG, content_type="image/png")
+def _photo(after: bool = False):
+    """A small drawn picture standing in for a site photo: grey (found) or green (rectified), so the
+    before/after viewer has something real to show."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 480), (200, 228, 205) if after else (226, 222, 214))
+    draw = ImageDraw.Draw(image)
+    colour = (40, 140, 70) if after else (190, 60, 40)
+    draw.rectangle((180, 120, 460, 360), outline=colour, width=12)
+    if after:
+        draw.line((230, 250, 300, 320, 420, 170), fill=colour, width=18)
+    else:
+        draw.line((240, 180, 400, 300), fill=colour, width=18)
+        draw.line((400, 180, 240, 300), fill=colour, width=18)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=70)
+    name = "整改后照片.jpg" if after else "现场照片.jpg"
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def build(ctx) -> None:
@@ -65,6 +88,7 @@ def build(ctx) -> None:
     states = [s for s, w in PLAN for _ in range(w)]
 
     made = 0
+    open_made = 0
     for index in range(COUNT):
         enterprise = (
             enterprises[0]
@@ -83,7 +107,15 @@ def build(ctx) -> None:
         major = sector is not None and sector.pk in criteria and rng.random() < 0.12 and state != "on_spot"
         text, category, nature = rng.choice(DESCRIPTIONS)
         found_on = ctx.today - timedelta(days=rng.randint(0, 200))
-        with acting_as(user=registrar, label=registrar.get_full_name()):
+        deadline = None
+        if state in ("plan_set", "rectifying") and reporter is not None:
+            open_made += 1
+            if open_made % 3 == 1:  # one open hazard in three is overdue
+                deadline = ctx.today - timedelta(days=rng.randint(1, 40))
+                found_on = deadline - timedelta(days=rng.randint(5, 60))
+        # Registered at 9:00 on the day it was found (today's finds: now); an overdue one lives in the past.
+        registered = _at(found_on, 9) if deadline else None
+        with _clock(registered), acting_as(user=registrar, label=registrar.get_full_name()):
             hazard = services.register_hazard(
                 actor=registrar,
                 enterprise=enterprise,
@@ -100,18 +132,11 @@ def build(ctx) -> None:
                 stop_order="partial" if major and rng.random() < 0.4 else "none",
                 photos=[_photo()],
             )
-        _walk(ctx, hazard, state, registrar, reporter, office, major)
+        with _clock(registered and registered + timedelta(hours=2)):
+            _walk(ctx, hazard, state, registrar, reporter, office, major, deadline)
         made += 1
 
-    # Overdue: open hazards whose (past) deadline has passed, then the daily scan flags them.
-    open_ids = list(
-        Hazard.objects.filter(status__in=[Status.PLAN_SET, Status.RECTIFYING])
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    overdue = open_ids[::3]
-    for pk in overdue:
-        Hazard.objects.filter(pk=pk).update(deadline=ctx.today - timedelta(days=rng.randint(1, 40)))
+    # The daily scan flags the open hazards whose deadline has passed.
     services.refresh_overdue(ctx.today)
     _list_some(ctx, office, towns)
     ctx.log.append(
@@ -132,14 +157,23 @@ def _town_of(enterprise, towns):
     return next((t for t in towns if enterprise.territory_path.startswith(t.territory_path)), None)
 
 
-def _walk(ctx, hazard, state, registrar, reporter, office, major):
+def _at(day, hour):
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _clock(moment):
+    """The past moment to run the services at, or the real clock (None)."""
+    return clock_at(moment) if moment is not None else nullcontext()
+
+
+def _walk(ctx, hazard, state, registrar, reporter, office, major, deadline=None):
     if state in ("registered", "on_spot") or reporter is None:
         return
     if state == "voided":
         with acting_as(user=office):
             services.void_hazard(hazard, actor=office, reason="与已登记隐患重复")
         return
-    deadline = ctx.today + timedelta(days=ctx.rng.randint(5, 60))
+    deadline = deadline or ctx.today + timedelta(days=ctx.rng.randint(5, 60))
     with acting_as(user=reporter):
         services.set_plan(
             hazard,
@@ -156,7 +190,7 @@ def _walk(ctx, hazard, state, registrar, reporter, office, major):
         if state == "rectifying":
             return
         services.report_rectification(
-            hazard, actor=reporter, note="已按方案整改完毕", money_spent="1800", photos=[_photo()]
+            hazard, actor=reporter, note="已按方案整改完毕", money_spent="1800", photos=[_photo(after=True)]
         )
     if state == "reported":
         return

@@ -2,8 +2,9 @@
 column of Hazard (territory_path prefix, status, grade, sector, is_overdue, supervision level, enterprise)."""
 
 import django_filters
+from django import forms
 
-from anjian.core.filters import SearchFilterMixin, TerritoryFilterMixin
+from anjian.core.filters import IdFilter, SearchFilterMixin, TerritoryFilterMixin
 from anjian.core.models import Sector
 
 from .models import Grade, Hazard, Source, Status, SupervisionLevel
@@ -19,7 +20,7 @@ class HazardFilter(SearchFilterMixin, TerritoryFilterMixin):
     source = django_filters.ChoiceFilter(label="来源", choices=Source.choices)
     supervision_level = django_filters.ChoiceFilter(label="挂牌督办", choices=SupervisionLevel.choices)
     open = django_filters.BooleanFilter(label="未销号", method="filter_open")
-    enterprise = django_filters.NumberFilter(label="单位编号", field_name="enterprise_id")
+    enterprise = IdFilter(label="单位编号", field_name="enterprise_id", widget=forms.HiddenInput)
     found_after = django_filters.DateFilter(label="发现日期起", field_name="found_on", lookup_expr="gte")
     found_before = django_filters.DateFilter(label="发现日期止", field_name="found_on", lookup_expr="lte")
     search_fields = ("number", "description", "enterprise__name", "location")

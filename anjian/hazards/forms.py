@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 
 from anjian.core.forms import StyledForm
 from anjian.core.models import Sector
@@ -36,22 +37,57 @@ class PhotosField(forms.FileField):
         return list(files)
 
 
+class DescriptionWithSuggestions(forms.Textarea):
+    """The description box; while the user types, the clauses it reads like are shown under it (htmx, no script
+    of our own: views_criteria.SuggestFragmentView)."""
+
+    template_name = "hazards/widgets/description_suggest.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "rows": 3,
+                "hx-get": reverse_lazy("hazards:criteria_suggest"),
+                "hx-trigger": "input changed delay:800ms",
+                "hx-target": "#criteria-suggestions",
+                "hx-include": "[name='sector'], [name='enterprise'], [name='major_criterion']",
+                "hx-sync": "this:replace",
+                **(attrs or {}),
+            }
+        )
+
+
+class CriterionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        mark = {"memory": "（条文待核对）", "partial": "（部分核对）"}.get(obj.confidence, "")
+        return f"{obj.code} {obj}{mark}" if obj.code else str(obj)
+
+
 class HazardRegisterForm(StyledForm):
     enterprise = forms.ModelChoiceField(label="单位", queryset=None)
     sector = forms.ModelChoiceField(label="行业领域", queryset=None, required=False)
     location = forms.CharField(label="隐患部位", max_length=200, required=False)
-    description = forms.CharField(label="隐患描述", widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label="隐患描述", widget=DescriptionWithSuggestions())
     category = forms.CharField(
         label="隐患类别", max_length=60, required=False, help_text="如：消防安全、用电安全"
     )
     nature = forms.ChoiceField(label="隐患性质", choices=[("", "—"), *Nature.choices], required=False)
     source = forms.ChoiceField(label="隐患来源", choices=[c for c in Source.choices if c[0] != Source.IMPORT])
     grade = forms.ChoiceField(label="隐患级别", choices=Grade.choices, initial=Grade.GENERAL)
-    major_criterion = forms.ModelChoiceField(
+    major_criterion = CriterionChoiceField(
         label="重大事故隐患判定依据",
+        # Choosing a clause re-checks for an open hazard of the unit citing the same clause (重复登记提示).
+        widget=forms.Select(
+            attrs={
+                "hx-get": reverse_lazy("hazards:criteria_suggest"),
+                "hx-trigger": "change",
+                "hx-target": "#criteria-suggestions",
+                "hx-include": "[name='description'], [name='sector'], [name='enterprise']",
+            }
+        ),
         queryset=MajorHazardCriterion.objects.filter(is_active=True).select_related("sector"),
         required=False,
-        help_text="重大事故隐患必须选择所属行业判定标准中的条款",
+        help_text="重大事故隐患必须选择所属行业判定标准中的条款；填写隐患描述后，系统会在描述下方提示可能对应的条款",
     )
     stop_order = forms.ChoiceField(label="停产停业", choices=StopOrder.choices, initial=StopOrder.NONE)
     found_on = forms.DateField(label="发现时间", widget=DATE, required=False)

@@ -1,58 +1,100 @@
 """Import of existing hazard ledgers (.xlsx) through core.importing: preview with row-level errors, then an
-all-or-nothing commit. Each row becomes a hazard through services (numbers, history, scope), with source 台账导入.
+all-or-nothing commit. Each row becomes a hazard (numbers, history, scope), with source 台账导入.
 
-Rows marked as rectified in the old ledger (整改情况 "已整改"/"已销号" or a 销号时间) are imported as closed, the
-old reviewer and dates kept in the record's text: the history says "按原台账导入" so nobody mistakes them for a
-re-inspection done in this system.
+Ledgers are read as offices keep them: their words for the columns (存在问题, 隐患级别, 检查时间 …), their
+spellings of dates and grades, their words for the state of rectification. Rows marked as rectified in the old
+ledger (整改情况 "已整改"/"已销号" or a 销号时间) are imported as closed, the old reviewer and dates kept in the
+record's text: the history says "按原台账导入" so nobody mistakes them for a re-inspection done in this system.
+
+A row already imported (same 原编号, or without one the same unit, date and description) is left as it is, so a
+corrected file, or the same file twice, imports without duplicates.
 """
 
-from datetime import date, datetime
+import contextlib
+from datetime import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from anjian.core.audit import record_action
-from anjian.core.importing import ImportColumn, Importer, register
+from anjian.core.importing import ImportColumn, Importer, normalise_header, parse_date, register
 from anjian.core.scope import restrict
+from anjian.registry.importers import EnterpriseMatcher
+from anjian.registry.models import Enterprise
 
 from .models import Grade, Hazard, Source, Status
 from .workflow import can_register
 
+# 《安全生产事故隐患排查治理暂行规定》第三条: 事故隐患分为一般事故隐患和重大事故隐患 — nothing else.
 GRADES = {
     "一般": Grade.GENERAL,
-    "一般事故隐患": Grade.GENERAL,
     "一般隐患": Grade.GENERAL,
+    "一般事故隐患": Grade.GENERAL,
+    "一般安全隐患": Grade.GENERAL,
+    "一般问题": Grade.GENERAL,
+    "一般级": Grade.GENERAL,
     "重大": Grade.MAJOR,
-    "重大事故隐患": Grade.MAJOR,
     "重大隐患": Grade.MAJOR,
+    "重大事故隐患": Grade.MAJOR,
+    "重大安全隐患": Grade.MAJOR,
+    "重大级": Grade.MAJOR,
 }
-DONE_WORDS = ("已整改", "已销号", "整改完成", "已完成")
-
-
-def parse_date(text: str) -> date:
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError("日期格式应为 2026-03-15。")
+# Words of the 整改情况 column, most specific first ("未整改" contains "整改").
+NOT_DONE_WORDS = ("未整改", "未完成", "待整改", "尚未整改", "没有整改", "未销号", "否")
+IN_PROGRESS_WORDS = ("整改中", "正在整改", "部分整改", "限期整改", "督促整改", "跟踪整改")
+DONE_WORDS = (
+    "已整改",
+    "已销号",
+    "整改完成",
+    "已完成",
+    "完成整改",
+    "整改到位",
+    "已闭环",
+    "已消除",
+    "完成",
+    "是",
+)
+PENDING_BASIS_NOTE = "重大隐患未填写判定依据，将按重大隐患导入并标记“待补充判定依据”。"
 
 
 def parse_grade(text: str) -> str:
-    if text.strip() not in GRADES:
-        raise ValidationError("级别只能填写“一般”或“重大”。")
-    return GRADES[text.strip()]
+    key = normalise_header(text)
+    if key in GRADES:
+        return GRADES[key]
+    if key.startswith("较大"):
+        raise ValidationError(
+            f"“{text}”不是隐患级别：事故隐患只分一般和重大（《安全生产事故隐患排查治理暂行规定》第三条），"
+            "“较大”是事故或风险的等级。请改为“一般”或“重大”。"
+        )
+    if "风险" in key:
+        raise ValidationError(f"“{text}”是风险等级，不是隐患级别。请改为“一般”或“重大”。")
+    raise ValidationError(f"级别“{text}”无法识别：只能填写“一般”或“重大”（也可写一般隐患、重大事故隐患）。")
+
+
+def rectification_state(note: str) -> str | None:
+    """Status the old ledger's 整改情况 describes, or None when the words say nothing about it."""
+    text = normalise_header(note)
+    if not text:
+        return None
+    if any(word in text for word in NOT_DONE_WORDS):
+        return Status.REGISTERED
+    if any(word in text for word in IN_PROGRESS_WORDS):
+        return Status.RECTIFYING
+    if any(word in text for word in DONE_WORDS):
+        return Status.CLOSED
+    return None
 
 
 class HazardImportForm(forms.Form):
     external_ref = forms.CharField(max_length=60, required=False)
-    enterprise = forms.CharField(max_length=200)
+    enterprise = forms.Field()  # an Enterprise, found by the importer's matcher
     description = forms.CharField()
     grade = forms.ChoiceField(choices=Grade.choices)
     major_clause = forms.CharField(required=False)
     found_on = forms.DateField()
+    location = forms.CharField(max_length=200, required=False)
     inspector_names = forms.CharField(max_length=200, required=False)
     measures = forms.CharField(required=False)
     responsible_person = forms.CharField(max_length=100, required=False)
@@ -71,35 +113,40 @@ class HazardImportForm(forms.Form):
         return True
 
     def clean_enterprise(self):
-        from django.db.models import Q
-
-        from anjian.registry.models import Enterprise
-
-        value = self.cleaned_data["enterprise"].strip()
-        matches = list(
-            restrict(Enterprise.objects.filter(Q(name=value) | Q(credit_code=value)), self.user)[:2]
-        )
-        if not matches:
-            raise ValidationError(f"找不到单位“{value}”（或不在您的数据范围内），请先在企业名录中登记。")
-        if len(matches) > 1:
-            raise ValidationError(f"单位“{value}”有重名，请改填统一社会信用代码。")
-        return matches[0]
+        value = self.cleaned_data["enterprise"]
+        if not isinstance(value, Enterprise):
+            raise ValidationError("请填写单位名称或统一社会信用代码。")
+        return value
 
     def clean(self):
         data = super().clean()
-        if self.instance is not None:
-            raise ValidationError(f"原台账编号已导入（隐患编号 {self.instance.number}），请勿重复导入。")
-        if data.get("grade") == Grade.MAJOR and not (data.get("major_clause") or "").strip():
-            self.add_error("major_clause", "重大事故隐患须填写判定依据（判定标准及条款）。")
+        found_on, deadline = data.get("found_on"), data.get("deadline")
+        if found_on and found_on > timezone.localdate():
+            self.add_error("found_on", "发现时间不能晚于今天。")
+        if found_on and deadline and deadline < found_on:
+            self.add_error("deadline", "整改期限不能早于发现时间。")
         enterprise = data.get("enterprise")
-        if enterprise is not None:
-            sectors = list(enterprise.sectors.all()[:2])
-            reason = can_register(
-                self.user, enterprise, sectors[0] if len(sectors) == 1 else None, Source.IMPORT
-            )
+        if enterprise is not None and self.instance is None:
+            reason = self.register_refusal(enterprise)
             if reason:
                 raise ValidationError(reason)
         return data
+
+    # The same unit's rows get the same answer: asked once per unit (the importer shares the cache).
+    reasons: dict | None = None
+
+    def register_refusal(self, enterprise):
+        if self.reasons is not None and enterprise.pk in self.reasons:
+            return self.reasons[enterprise.pk]
+        sectors = list(enterprise.sectors.all()[:2])
+        reason = can_register(self.user, enterprise, sectors[0] if len(sectors) == 1 else None, Source.IMPORT)
+        if self.reasons is not None:
+            self.reasons[enterprise.pk] = reason
+        return reason
+
+
+def natural_key(enterprise_pk, found_on, description: str) -> tuple:
+    return (enterprise_pk, found_on, normalise_header(description))
 
 
 @register
@@ -110,78 +157,267 @@ class HazardImporter(Importer):
     form_class = HazardImportForm
     model = Hazard
     key_field = "external_ref"
+    key_label = "原编号（无编号时按单位、发现时间和隐患描述）"
+    existing_label = "已导入，跳过"
     list_url = "hazards:hazard_list"
-    columns = [
-        ImportColumn("原编号", "external_ref", help="原台账中的编号，用于防止重复导入", example="2025-031"),
-        ImportColumn(
-            "单位", "enterprise", required=True, help="单位名称或统一社会信用代码", example="甲化工有限公司"
-        ),
-        ImportColumn("隐患描述", "description", required=True, example="储罐区静电接地线断开"),
-        ImportColumn(
-            "级别", "grade", required=True, choices=("一般", "重大"), parse=parse_grade, example="一般"
-        ),
-        ImportColumn("判定依据", "major_clause", help="重大隐患必填：判定标准及条款"),
-        ImportColumn("发现时间", "found_on", required=True, parse=parse_date, example="2026-03-15"),
-        ImportColumn("排查人", "inspector_names", example="张三、李四"),
-        ImportColumn("整改措施", "measures", example="重新敷设接地线并检测"),
-        ImportColumn("整改责任人", "responsible_person", example="王五"),
-        ImportColumn("整改期限", "deadline", parse=parse_date, example="2026-03-30"),
-        ImportColumn(
-            "整改情况", "rectification_note", help="填“已整改”或“已销号”的按已销号导入", example="已整改"
-        ),
-        ImportColumn("复查人", "reviewer_name"),
-        ImportColumn("复查时间", "reviewed_on", parse=parse_date),
-        ImportColumn("销号时间", "closed_on", parse=parse_date),
-    ]
+
+    def __init__(self, user):
+        super().__init__(user)
+        self.matcher = EnterpriseMatcher(user)
+        self._existing_refs: dict[str, int] | None = None
+        self._existing_keys: dict[tuple, int] | None = None
+        self._reasons: dict[int, str | None] = {}
+        self.columns = [
+            ImportColumn(
+                "原编号",
+                "external_ref",
+                help="原台账中的编号，用于防止重复导入",
+                example="2025-031",
+                synonyms=("隐患编号", "台账编号", "原台账编号"),
+            ),
+            ImportColumn(
+                "单位",
+                "enterprise",
+                required=True,
+                help="单位名称或统一社会信用代码",
+                example="甲化工有限公司",
+                parse=self.matcher.get,
+                synonyms=(
+                    "单位名称",
+                    "企业名称",
+                    "被检查单位",
+                    "检查对象",
+                    "隐患单位",
+                    "生产经营单位",
+                    "统一社会信用代码",
+                ),
+            ),
+            ImportColumn(
+                "隐患描述",
+                "description",
+                required=True,
+                example="储罐区静电接地线断开",
+                synonyms=(
+                    "存在问题",
+                    "存在的问题",
+                    "隐患内容",
+                    "问题描述",
+                    "隐患情况",
+                    "隐患问题",
+                    "检查发现问题",
+                    "发现问题",
+                    "存在隐患",
+                    "隐患名称",
+                    "事故隐患",
+                ),
+            ),
+            ImportColumn(
+                "级别",
+                "grade",
+                required=True,
+                choices=("一般", "重大"),
+                parse=parse_grade,
+                example="一般",
+                synonyms=("隐患级别", "隐患等级", "等级", "隐患类型级别"),
+            ),
+            ImportColumn(
+                "判定依据",
+                "major_clause",
+                help="重大隐患的判定标准及条款；旧台账未填的按重大导入并标记“待补充判定依据”",
+                synonyms=("判定标准", "判定依据条款", "重大隐患判定依据", "依据"),
+            ),
+            ImportColumn(
+                "发现时间",
+                "found_on",
+                required=True,
+                parse=parse_date,
+                example="2026-03-15",
+                help="2024-03-06、2024.3.6、2024/03/06、2024年3月6日均可",
+                synonyms=("检查时间", "检查日期", "排查时间", "排查日期", "发现日期", "登记时间", "日期"),
+            ),
+            ImportColumn("隐患部位", "location", synonyms=("部位", "隐患位置", "位置", "具体部位")),
+            ImportColumn(
+                "排查人",
+                "inspector_names",
+                example="张三、李四",
+                synonyms=("检查人员", "检查人", "排查人员", "检查组成员", "发现人"),
+            ),
+            ImportColumn(
+                "整改措施",
+                "measures",
+                example="重新敷设接地线并检测",
+                synonyms=("整改要求", "整改意见", "措施"),
+            ),
+            ImportColumn(
+                "整改责任人",
+                "responsible_person",
+                example="王五",
+                synonyms=("责任人", "整改负责人", "单位责任人"),
+            ),
+            ImportColumn(
+                "整改期限",
+                "deadline",
+                parse=parse_date,
+                example="2026-03-30",
+                synonyms=("整改时限", "整改期限日期", "限期", "整改截止时间", "完成时限"),
+            ),
+            ImportColumn(
+                "整改情况",
+                "rectification_note",
+                help="已整改/已销号按已销号导入；整改中按整改中；未整改按已登记",
+                example="已整改",
+                synonyms=("整改状态", "整改进度", "是否整改", "整改完成情况", "整改结果", "完成情况"),
+            ),
+            ImportColumn("复查人", "reviewer_name", synonyms=("验收人", "复查人员", "复核人")),
+            ImportColumn(
+                "复查时间", "reviewed_on", parse=parse_date, synonyms=("验收时间", "复查日期", "复核时间")
+            ),
+            ImportColumn(
+                "销号时间", "closed_on", parse=parse_date, synonyms=("销号日期", "完成时间", "整改完成时间")
+            ),
+        ]
+
+    # --- lookups in a few queries for the whole file -------------------------------------------------
+    def prefetch(self, rows):
+        refs = {str(v).strip() for row in rows if (v := row.get("原编号")) not in (None, "")}
+        self._existing_refs = dict(
+            restrict(Hazard.objects.filter(external_ref__in=refs), self.user).values_list(
+                "external_ref", "pk"
+            )
+        )
+        pks = set()
+        for row in rows:
+            text = row.get("单位")
+            if text not in (None, ""):
+                with contextlib.suppress(ValidationError):
+                    pks.add(self.matcher.resolve(str(text).strip()))
+        self.matcher.objects(pks)
+        self._existing_keys = {}
+        existing = restrict(Hazard.objects.filter(enterprise_id__in=pks), self.user)
+        for pk, enterprise_id, found_on, description in existing.values_list(
+            "pk", "enterprise_id", "found_on", "description"
+        ).iterator():
+            self._existing_keys[natural_key(enterprise_id, found_on, description)] = pk
 
     def find_existing(self, data):
         ref = data.get("external_ref")
-        if not ref:
+        if ref:
+            if self._existing_refs is not None:
+                pk = self._existing_refs.get(ref)
+                return Hazard(pk=pk) if pk else None
+            return restrict(Hazard.objects.filter(external_ref=ref), self.user).first()
+        enterprise, found_on = data.get("enterprise"), data.get("found_on")
+        if not (enterprise and found_on and data.get("description")):
             return None
-        return restrict(Hazard.objects.filter(external_ref=ref), self.user).first()
+        key = natural_key(enterprise.pk, found_on, data["description"])
+        if self._existing_keys is not None:
+            pk = self._existing_keys.get(key)
+            return Hazard(pk=pk) if pk else None
+        for hazard in restrict(Hazard.objects.filter(enterprise=enterprise, found_on=found_on), self.user):
+            if natural_key(hazard.enterprise_id, hazard.found_on, hazard.description) == key:
+                return hazard
+        return None
 
-    def save_row(self, form):
+    def make_form(self, data, existing):
+        form = super().make_form(data, existing)
+        form.reasons = self._reasons
+        return form
+
+    def skip_existing(self, existing) -> bool:
+        return True
+
+    def row_key(self, row):
+        data = row.values
+        if data.get("external_ref"):
+            return data["external_ref"]
+        if data.get("enterprise") and data.get("found_on") and data.get("description"):
+            return natural_key(data["enterprise"].pk, data["found_on"], data["description"])
+        return None
+
+    def confirmations(self):
+        return list(self.matcher.confirmations.values())
+
+    def validate_row(self, number, values):
+        row = super().validate_row(number, values)
+        data = row.values
+        if not row.errors and data.get("grade") == Grade.MAJOR and not data.get("major_clause"):
+            row.notes.append(PENDING_BASIS_NOTE)
+        return row
+
+    def prepare_commit(self, result):
+        """Reserve the hazard numbers of the new rows, one block per year, in the commit's transaction (so a
+        rolled-back import returns them: numbers stay gap-free, as services.next_hazard_number keeps them)."""
+        from anjian.core.models import DocumentCounter
+
+        from .services import NUMBER_SERIES
+
+        years: dict[int, int] = {}
+        for row in result.rows:
+            if not row.existing_pk:
+                year = row.values["found_on"].year
+                years[year] = years.get(year, 0) + 1
+        self._numbers = {}
+        for year, count in sorted(years.items()):
+            counter, _ = DocumentCounter.objects.select_for_update().get_or_create(
+                key=NUMBER_SERIES, year=year
+            )
+            DocumentCounter.objects.filter(pk=counter.pk).update(last_number=F("last_number") + count)
+            counter.refresh_from_db(fields=["last_number"])
+            first = counter.last_number - count + 1
+            # The format of services.next_hazard_number.
+            self._numbers[year] = iter([f"YH{year}{n:07d}" for n in range(first, counter.last_number + 1)])
+
+    def next_number(self, year: int) -> str:
         from .services import next_hazard_number
 
+        numbers = getattr(self, "_numbers", {}).get(year)
+        return (next(numbers, None) if numbers else None) or next_hazard_number(year)
+
+    def save_row(self, form):
         data = form.cleaned_data
         enterprise = data["enterprise"]
         sectors = list(enterprise.sectors.all()[:2])
         note = (data.get("rectification_note") or "").strip()
-        done = bool(data.get("closed_on")) or any(word in note for word in DONE_WORDS)
-        with transaction.atomic():
-            hazard = Hazard(
-                number=next_hazard_number(data["found_on"].year),
-                external_ref=data.get("external_ref") or "",
-                enterprise=enterprise,
-                territory_id=enterprise.territory_id,
-                sector=sectors[0] if len(sectors) == 1 else None,
-                description=data["description"],
-                grade=data["grade"],
-                major_clause=data.get("major_clause") or "",
-                source=Source.IMPORT,
-                found_on=data["found_on"],
-                found_by=None,
-                inspector_names=data.get("inspector_names") or "",
-                measures=data.get("measures") or "",
-                responsible_person=data.get("responsible_person") or "",
-                deadline=data.get("deadline"),
-                rectification_note=note,
-                status=Status.CLOSED
-                if done
-                else (Status.RECTIFYING if data.get("measures") else Status.REGISTERED),
+        state = Status.CLOSED if data.get("closed_on") else rectification_state(note)
+        if state is None:
+            state = Status.RECTIFYING if data.get("measures") else Status.REGISTERED
+        done = state == Status.CLOSED
+        major_clause = (data.get("major_clause") or "").strip()
+        hazard = Hazard(
+            number=self.next_number(data["found_on"].year),
+            external_ref=data.get("external_ref") or "",
+            enterprise=enterprise,
+            territory=enterprise.territory,
+            sector=sectors[0] if len(sectors) == 1 else None,
+            location=data.get("location") or "",
+            description=data["description"],
+            grade=data["grade"],
+            major_clause=major_clause,
+            major_basis_pending=data["grade"] == Grade.MAJOR and not major_clause,
+            source=Source.IMPORT,
+            found_on=data["found_on"],
+            found_by=None,
+            inspector_names=data.get("inspector_names") or "",
+            measures=data.get("measures") or "",
+            responsible_person=data.get("responsible_person") or "",
+            deadline=data.get("deadline"),
+            rectification_note=note,
+            status=state,
+        )
+        if done:
+            closed = (
+                data.get("closed_on") or data.get("reviewed_on") or data.get("deadline") or data["found_on"]
             )
-            if done:
-                closed = (
-                    data.get("closed_on")
-                    or data.get("reviewed_on")
-                    or data.get("deadline")
-                    or data["found_on"]
+            hazard.closed_at = timezone.make_aware(datetime.combine(closed, datetime.min.time()))
+            reviewer = data.get("reviewer_name")
+            if reviewer or data.get("reviewed_on"):
+                hazard.rectification_note = (
+                    f"{note}（原台账复查人：{reviewer or '—'}，复查时间：{data.get('reviewed_on') or '—'}）"
                 )
-                hazard.closed_at = timezone.make_aware(datetime.combine(closed, datetime.min.time()))
-                reviewer = data.get("reviewer_name")
-                if reviewer or data.get("reviewed_on"):
-                    hazard.rectification_note = f"{note}（原台账复查人：{reviewer or '—'}，复查时间：{data.get('reviewed_on') or '—'}）"
-            hazard.is_overdue = hazard.overdue_now()
-            hazard.save()
-            record_action(hazard, "hazard.registered", "按原台账导入" + ("（原台账已销号）" if done else ""))
+        hazard.is_overdue = hazard.overdue_now()
+        hazard.save()
+        text = "按原台账导入" + ("（原台账已销号）" if done else "")
+        if hazard.major_basis_pending:
+            text += "；原台账未填判定依据，待补充判定依据"
+        record_action(hazard, "hazard.registered", text)
         return hazard

@@ -68,18 +68,98 @@ class SupervisionLevel(models.IntegerChoices):
     CITY = 3, "市级挂牌督办"
 
 
+class Confidence(models.TextChoices):
+    # How far a catalogue text was checked against the official document (the catalogue's ✅ / 🟡 / ❓ marks).
+    VERIFIED = "verified", "已核对"
+    PARTIAL = "partial", "部分核对"
+    MEMORY = "memory", "条文待核对"
+
+
+class StandardStatus(models.TextChoices):
+    CURRENT = "current", "现行"
+    SUPERSEDED = "superseded", "已废止"
+
+
+class HazardStandard(Audited):
+    """One 重大事故隐患判定标准 document (e.g. 安监总管三〔2017〕121号), with the sectors it applies to. Never deleted:
+    hazards judged under a superseded standard keep citing it (rules.md §2)."""
+
+    code = models.CharField(
+        "标准代码", max_length=40, unique=True, help_text="如 HC-2017-121，一经使用不得更改"
+    )
+    title = models.CharField("标准名称", max_length=200)
+    issuer = models.CharField("发布机关", max_length=200, blank=True)
+    document_no = models.CharField("文号", max_length=120, blank=True)
+    effective_on = models.DateField("施行日期", null=True, blank=True)
+    effective_note = models.CharField("发布/施行说明", max_length=200, blank=True)
+    status = models.CharField(
+        "现状", max_length=12, choices=StandardStatus.choices, default=StandardStatus.CURRENT
+    )
+    status_note = models.TextField("现状说明", blank=True)
+    superseded_by = models.ForeignKey(
+        "self", verbose_name="被替代为", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confidence = models.CharField(
+        "核对情况", max_length=10, choices=Confidence.choices, default=Confidence.VERIFIED
+    )
+    sectors = models.ManyToManyField("core.Sector", verbose_name="适用行业领域", blank=True, related_name="+")
+    keywords = models.JSONField("行业关键词", default=list, blank=True)
+    preamble = models.TextField("引导语", blank=True)
+    note = models.TextField("说明", blank=True)
+    sources = models.JSONField("来源", default=list, blank=True)
+    catalogue_version = models.CharField("目录版本", max_length=20, blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    scope = ScopeSpec(public=True)
+
+    class Meta:
+        verbose_name = "重大事故隐患判定标准"
+        verbose_name_plural = "重大事故隐患判定标准"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return f"《{self.title}》"
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == StandardStatus.CURRENT
+
+
 class MajorHazardCriterion(Audited):
-    """One clause of a sector's 重大事故隐患判定标准 (rules.md §2: a versioned catalogue, never deleted; a hazard
-    graded 重大 references one clause, HZ-03)."""
+    """One version of one clause of a 重大事故隐患判定标准 (rules.md §2: a versioned catalogue, never deleted; a
+    hazard graded 重大 references one clause version, HZ-03).
+
+    `code` is the clause's stable id from the catalogue (e.g. HC-2017-121-05); revising a clause's text adds a row
+    with the same code and the next `version`, so hazards keep the version they were judged under. Rows created
+    before the catalogue (no code) are kept as superseded, `replaced_by` their catalogue clause where one matched.
+    """
 
     sector = models.ForeignKey(
         "core.Sector", verbose_name="行业领域", on_delete=models.PROTECT, related_name="major_hazard_criteria"
     )
-    standard = models.CharField("判定标准", max_length=120)
-    document_no = models.CharField("文号", max_length=60, blank=True)
-    clause = models.CharField("条款", max_length=40)
+    standard_ref = models.ForeignKey(
+        HazardStandard,
+        verbose_name="所属标准",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clauses",
+    )
+    code = models.CharField("条款代码", max_length=60, blank=True, db_index=True)
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    standard = models.CharField("判定标准", max_length=200)
+    document_no = models.CharField("文号", max_length=120, blank=True)
+    clause = models.CharField("条款", max_length=80)
     text = models.TextField("条款内容")
+    examples = models.JSONField("典型隐患描述", default=list, blank=True)
+    confidence = models.CharField(
+        "核对情况", max_length=10, choices=Confidence.choices, default=Confidence.VERIFIED
+    )
+    is_summary = models.BooleanField("概要（非原文）", default=False)
     is_active = models.BooleanField("现行有效", default=True)
+    replaced_by = models.ForeignKey(
+        "self", verbose_name="已由其替代", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     sort_order = models.PositiveIntegerField("排序", default=0)
 
     scope = ScopeSpec(public=True)
@@ -89,7 +169,14 @@ class MajorHazardCriterion(Audited):
         verbose_name_plural = "重大事故隐患判定条款"
         ordering = ["sector", "sort_order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["standard", "clause"], name="major_criterion_unique_clause")
+            models.UniqueConstraint(
+                fields=["code", "version"], condition=~models.Q(code=""), name="major_criterion_code_version"
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(is_active=True) & ~models.Q(code=""),
+                name="major_criterion_one_active_version",
+            ),
         ]
 
     def __str__(self):
@@ -100,6 +187,50 @@ class MajorHazardCriterion(Audited):
         return (
             f"《{self.standard}》{self.document_no and f'（{self.document_no}）'}{self.clause}：{self.text}"
         )
+
+    @property
+    def needs_check(self) -> bool:
+        return self.confidence != Confidence.VERIFIED
+
+
+class ClauseSuggestion(models.Model):
+    """What the registration page suggested for a description, and which clause the user took (if any). Kept to
+    measure and tune the suggestion (bench/eval_suggest.py); append-only apart from the choice."""
+
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField("隐患描述")
+    sector = models.ForeignKey(
+        "core.Sector",
+        verbose_name="行业领域",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    suggested = models.JSONField("推荐条款", default=list)
+    chosen = models.ForeignKey(
+        MajorHazardCriterion,
+        verbose_name="采用条款",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    chosen_at = models.DateTimeField("采用时间", null=True, blank=True)
+    hazard = models.ForeignKey(
+        "Hazard", verbose_name="隐患", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "判定条款推荐记录"
+        verbose_name_plural = "判定条款推荐记录"
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.text[:30]} → {len(self.suggested)} 条"
 
 
 class Hazard(Audited):
@@ -139,6 +270,8 @@ class Hazard(Audited):
     )
     # The clause as it read when the hazard was graded (rules.md §2: hazards cite the text in force then).
     major_clause = models.TextField("重大隐患判定依据", blank=True)
+    # Old ledgers graded hazards 重大 without citing a clause: imported as major, flagged until someone cites one.
+    major_basis_pending = models.BooleanField("待补充判定依据", default=False, db_default=False)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.REGISTERED)
 
     found_on = models.DateField("发现时间", default=timezone.localdate)
@@ -300,7 +433,11 @@ class Hazard(Audited):
 
     def clean(self):
         # rules.md HZ-03: a 重大 record must cite a clause of the sector's standard.
-        if self.grade == Grade.MAJOR and not (self.major_criterion_id or self.major_clause.strip()):
+        if (
+            self.grade == Grade.MAJOR
+            and not self.major_basis_pending
+            and not (self.major_criterion_id or self.major_clause.strip())
+        ):
             raise ValidationError({"major_criterion": "重大事故隐患必须选择重大事故隐患判定标准中的条款。"})
 
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from anjian.core.audit import record_action
+from anjian.core.audit import record_action, write_entry
 from anjian.core.documents import next_document_number
 from anjian.core.scope import can_view
 
@@ -581,15 +581,26 @@ def perform(hazard, actor, action: str, data: dict):
 # --- deadlines ---------------------------------------------------------------------------------------------
 def refresh_overdue(today: date | None = None) -> int:
     """Flag open hazards past their deadline, unflag the rest: two conditional updates on indexed columns, so a
-    scan is cheap and idempotent (STYLE §12). Returns the number of rows newly flagged."""
+    scan is cheap and idempotent (STYLE §12); each flipped row gets its history entry, so the history replays
+    to the flag. Returns the number of rows newly flagged."""
     today = today or timezone.localdate()
-    flagged = Hazard.objects.filter(status__in=OPEN_STATUSES, deadline__lt=today, is_overdue=False).update(
-        is_overdue=True
+    flagged = _flip_overdue(
+        Hazard.objects.filter(status__in=OPEN_STATUSES, deadline__lt=today, is_overdue=False), True
     )
-    Hazard.objects.filter(is_overdue=True).exclude(status__in=OPEN_STATUSES, deadline__lt=today).update(
-        is_overdue=False
+    _flip_overdue(
+        Hazard.objects.filter(is_overdue=True).exclude(status__in=OPEN_STATUSES, deadline__lt=today), False
     )
     return flagged
+
+
+def _flip_overdue(candidates, value: bool) -> int:
+    ids = list(candidates.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    flipped = Hazard.objects.filter(pk__in=ids, is_overdue=not value).update(is_overdue=value)
+    for hazard in Hazard.objects.filter(pk__in=ids, is_overdue=value).order_by("pk"):
+        write_entry(hazard, "update", {"is_overdue": [not value, value]})
+    return flipped
 
 
 def criterion_choices(sector):

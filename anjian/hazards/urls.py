@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_criteria
 
 app_name = "hazards"
 
@@ -13,4 +13,25 @@ urlpatterns = [
     path("<int:pk>/order.<str:fmt>", views.RectificationOrderView.as_view(), name="rectification_order"),
     path("reviews/<int:pk>/opinion.<str:fmt>", views.ReviewOpinionView.as_view(), name="review_opinion"),
     path("photos/<int:pk>/", views.PhotoView.as_view(), name="photo"),
+    # 重大事故隐患判定标准 catalogue
+    path("criteria/", views_criteria.CriteriaListView.as_view(), name="criteria_list"),
+    path("criteria/<int:pk>/", views_criteria.CriterionDetailView.as_view(), name="criterion_detail"),
+    path("criteria/<int:pk>/edit/", views_criteria.CriterionEditView.as_view(), name="criterion_edit"),
+    path("criteria/standards/new/", views_criteria.StandardAddView.as_view(), name="criteria_standard_add"),
+    path(
+        "criteria/standards/<int:pk>/clauses/new/",
+        views_criteria.ClauseAddView.as_view(),
+        name="criteria_clause_add",
+    ),
+    path(
+        "criteria/standards/<int:pk>/supersede/",
+        views_criteria.StandardSupersedeView.as_view(),
+        name="criteria_standard_supersede",
+    ),
+    path("criteria/suggest/", views_criteria.SuggestFragmentView.as_view(), name="criteria_suggest"),
+    path(
+        "criteria/suggest/<int:log>/choose/<int:pk>/",
+        views_criteria.SuggestChooseView.as_view(),
+        name="criteria_suggest_choose",
+    ),
 ]

@@ -20,6 +20,8 @@ from .models import Inspection, InspectionStatus, InspectionTask, TaskStatus
 DEADLINE_KINDS = {"inspection.task": "检查任务完成期限"}
 TODO_HORIZON_DAYS = 14  # tasks due within two weeks (or overdue) are to-dos
 TODO_LIMIT = 100
+# Who inspects for a plan's organisation: a department's inspectors, a town's staff, the office's staff.
+ROLE_OF_ORGANISATION = {"department": Role.INSPECTOR, "local_government": Role.TOWN, "office": Role.OFFICE}
 
 
 def _end_of(day) -> datetime:
@@ -59,6 +61,9 @@ def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
             responsible=responsible,
             escalation=(level1, level2),
             territory_path=task.territory_path,
+            unit=task.plan.organisation,
+            role=ROLE_OF_ORGANISATION.get(task.plan.organisation.kind, ""),
+            supervisor=task.plan.organisation,
         )
 
 

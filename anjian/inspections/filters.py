@@ -1,9 +1,10 @@
 """FilterSets shared by the pages and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from anjian.core.filters import SearchFilterMixin, TerritoryFilterMixin
+from anjian.core.filters import IdFilter, SearchFilterMixin, TerritoryFilterMixin
 from anjian.core.models import Sector
 
 from .models import (
@@ -34,7 +35,7 @@ class TaskFilter(SearchFilterMixin, TerritoryFilterMixin):
     mine = django_filters.BooleanFilter(label="只看我的任务", method="filter_mine")
     status = django_filters.ChoiceFilter(label="状态", choices=TaskStatus.choices)
     due_before = django_filters.DateFilter(label="期限不晚于", field_name="due_date", lookup_expr="lte")
-    plan = django_filters.NumberFilter(label="计划", field_name="plan_id")
+    plan = IdFilter(label="计划", field_name="plan_id", widget=forms.HiddenInput)
     search_fields = ("enterprise__name", "plan__name")
 
     class Meta:
@@ -51,6 +52,8 @@ class TaskFilter(SearchFilterMixin, TerritoryFilterMixin):
 
 
 class InspectionFilter(SearchFilterMixin, TerritoryFilterMixin):
+    # Narrows the list to one unit (links from the unit's file, 一企一档); kept while other filters change.
+    enterprise = IdFilter(field_name="enterprise_id", widget=forms.HiddenInput)
     level = django_filters.ChoiceFilter(label="层级", choices=Level.choices)
     kind = django_filters.ChoiceFilter(label="类型", choices=Kind.choices)
     status = django_filters.ChoiceFilter(label="状态", choices=InspectionStatus.choices)
@@ -63,4 +66,4 @@ class InspectionFilter(SearchFilterMixin, TerritoryFilterMixin):
 
     class Meta:
         model = Inspection
-        fields = ["q", "level", "kind", "status", "sector", "since", "until", "territory"]
+        fields = ["q", "level", "kind", "status", "sector", "since", "until", "territory", "enterprise"]

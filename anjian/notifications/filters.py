@@ -2,9 +2,18 @@
 
 import django_filters
 
-from anjian.core.filters import SearchFilterMixin, TerritoryFilterMixin
+from anjian.core.filters import FilterSet, SearchFilterMixin, TerritoryFilterMixin
 
-from .models import Delivery, Firing, KeyPeriod, KeyPeriodCategory, Notification, ReminderRule, Step
+from .models import (
+    Delivery,
+    Firing,
+    KeyPeriod,
+    KeyPeriodCategory,
+    Notification,
+    RecipientGap,
+    ReminderRule,
+    Step,
+)
 from .providers import kind_labels
 
 
@@ -30,7 +39,7 @@ class NotificationFilter(SearchFilterMixin, django_filters.FilterSet):
         fields = ["q", "state", "step"]
 
 
-class RuleFilter(django_filters.FilterSet):
+class RuleFilter(FilterSet):
     kind = django_filters.ChoiceFilter(label="期限类型", choices=kind_choices)
     step = django_filters.ChoiceFilter(label="环节", choices=Step.choices)
     is_active = django_filters.BooleanFilter(label="启用")
@@ -69,3 +78,24 @@ class DeliveryFilter(TerritoryFilterMixin):
     class Meta:
         model = Delivery
         fields = ["status", "channel", "territory"]
+
+
+class GapFilter(SearchFilterMixin, TerritoryFilterMixin):
+    state = django_filters.ChoiceFilter(
+        label="状态",
+        choices=(("open", "待处理"), ("nobody", "无人接收"), ("resolved", "已解决")),
+        method="filter_state",
+        empty_label="全部",
+    )
+    kind = django_filters.ChoiceFilter(label="期限类型", choices=kind_choices)
+    search_fields = ("unit_name", "item_title", "fallback")
+
+    def filter_state(self, queryset, name, value):
+        if value == "resolved":
+            return queryset.filter(resolved_at__isnull=False)
+        queryset = queryset.filter(resolved_at__isnull=True)
+        return queryset.filter(fallback="") if value == "nobody" else queryset
+
+    class Meta:
+        model = RecipientGap
+        fields = ["q", "state", "kind", "territory"]

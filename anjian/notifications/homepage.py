@@ -7,7 +7,7 @@ from anjian.core.permissions import has_perm
 
 from .services import todo_for, visible_key_periods
 
-PANEL_SIZE = 8
+PANEL_SIZE = 5
 
 
 def todo_panel(request):
@@ -16,13 +16,11 @@ def todo_panel(request):
         return None
     entries = todo_for(user)
     return {
-        "key": "todo",
         "title": f"待办事项（{len([e for e in entries if not e.error])}）",
         "template": "notifications/partials/todo_panel.html",
         "entries": entries[:PANEL_SIZE],
         "more": len(entries) > PANEL_SIZE,
         "more_url": reverse("notifications:todo"),
-        "order": 0,
     }
 
 
@@ -35,7 +33,6 @@ def key_period_panel(request):
     if not periods:
         return None
     return {
-        "key": "key_periods",
         "title": "当前重点时段",
         "items": [
             {
@@ -46,8 +43,7 @@ def key_period_panel(request):
             for p in periods
         ],
         "more_url": reverse("notifications:keyperiod_list"),
-        "order": 5,
     }
 
 
-PANELS = [todo_panel, key_period_panel]
+PANELS = [("todo", todo_panel), ("key_periods", key_period_panel)]

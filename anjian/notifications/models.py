@@ -121,6 +121,9 @@ class Firing(models.Model):
     title = models.CharField("事项", max_length=200)
     url = models.CharField("链接", max_length=300, blank=True)
     recipients = models.CharField("接收人", max_length=500, blank=True)
+    fallback = models.CharField(
+        "代收说明", max_length=300, blank=True, help_text="责任人缺位时改由谁接收、为什么"
+    )
     territory_path = models.CharField(max_length=255, db_index=True, blank=True, default="")
     resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
 
@@ -318,3 +321,60 @@ class KeyPeriod(Audited):
             errors["year"] = "年度与开始日期不符。"
         if errors:
             raise ValidationError(errors)
+
+
+class RecipientGap(models.Model):
+    """A configuration problem (提醒配置问题) found by the deadline scan: a unit that has nobody in the role its
+    reminders go to, or a reminder step that found nobody at all. One row per unit, role and deadline kind,
+    updated on each occurrence; resolved by the scan once the unit's role resolves to someone again.
+
+    Shown to the 安委办 (office), who has the accounts opened — a reminder must never go into the void."""
+
+    kind = models.CharField("期限类型", max_length=64)
+    rule = models.ForeignKey(
+        ReminderRule, verbose_name="最近触发的规则", on_delete=models.CASCADE, related_name="+"
+    )
+    unit_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    unit_id = models.CharField(max_length=64, blank=True)
+    unit_name = models.CharField("单位", max_length=200, blank=True)
+    unit_url = models.CharField(max_length=300, blank=True)
+    role = models.CharField("缺少的角色", max_length=16, blank=True)
+    fallback = models.CharField("改由谁接收", max_length=300, blank=True, help_text="空：无人接收")
+    item_title = models.CharField("最近事项", max_length=200)
+    item_url = models.CharField(max_length=300, blank=True)
+    occurrences = models.PositiveIntegerField("次数", default=1)
+    first_seen_at = models.DateTimeField("首次发现")
+    last_seen_at = models.DateTimeField("最近发现")
+    resolved_at = models.DateTimeField("已解决", null=True, blank=True)
+    territory_path = models.CharField(max_length=255, db_index=True, blank=True, default="")
+
+    scope = ScopeSpec(territory="territory_path")
+
+    class Meta:
+        verbose_name = "提醒配置问题"
+        verbose_name_plural = "提醒配置问题"
+        ordering = ["-last_seen_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "unit_type", "unit_id", "role"], name="notifications_gap_once"
+            )
+        ]
+        indexes = [models.Index(fields=["resolved_at", "-last_seen_at"], name="notif_gap_open_idx")]
+
+    def __str__(self):
+        return f"{self.unit_name or '（未指明单位）'} · {self.role_display}"
+
+    def get_absolute_url(self):
+        return self.unit_url or self.item_url
+
+    @property
+    def role_display(self) -> str:
+        from anjian.core.roles import Role
+
+        return Role(self.role).label if self.role in Role.values else "提醒接收人"
+
+    @property
+    def nobody(self) -> bool:
+        return not self.fallback

@@ -19,6 +19,12 @@ MENU = (
                 "notifications.view_delivery",
                 "exclamation-triangle",
             ),
+            MenuItem(
+                "提醒配置问题",
+                "notifications:gap_list",
+                "notifications.view_recipientgap",
+                "person-exclamation",
+            ),
             MenuItem("通知设置", "notifications:preferences", "notifications.change_preference", "gear"),
         ),
         order=50,

@@ -23,4 +23,7 @@ PERMISSIONS = {
     # Failed e-mails and SMS: the office watches them and sends again.
     "notifications.view_delivery": frozenset({Role.OFFICE}),
     "notifications.retry_delivery": frozenset({Role.OFFICE}),
+    # Configuration problems (提醒配置问题: a unit without anybody in the role its reminders go to): the office
+    # has the accounts opened — the rows name units and people of its territory.
+    "notifications.view_recipientgap": frozenset({Role.OFFICE}),
 }

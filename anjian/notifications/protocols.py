@@ -28,6 +28,13 @@ class DeadlineItem:
     # escalation ladder: level 1 (e.g. the unit's regulator staff), level 2 (town/county office staff), …
     escalation: tuple[tuple, ...] = ()
     territory_path: str = ""
+    # Who is expected to act, so that a reminder never goes into the void: when `responsible` is empty the
+    # engine tries the users of `unit` (an Organisation or Enterprise) holding `role`, then the users of
+    # `supervisor` (the Organisation supervising the unit), then the territory's town and office staff — and
+    # records a configuration warning (提醒配置问题) for the 安委办 when the unit has nobody in that role.
+    unit: object = None
+    role: str = ""
+    supervisor: object = None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from anjian.core.audit import record_action
 from anjian.core.context import acting_as
 
 from . import channels, providers
+from . import recipients as who
 from . import rules as R
 from .models import Channel, Delivery, Firing, KeyPeriod, Notification, Preference, ReminderRule, Step
 
@@ -59,14 +60,17 @@ def ensure_default_rules(kinds=None) -> int:
     created = 0
     for kind in sorted(kinds - present):
         ladder = R.DEFAULT_LADDERS.get(kind, R.GENERIC_LADDER)
-        objs = [
-            ReminderRule(
-                kind=kind, step=step, offset=offset, unit=unit, level=level, via_email=email, via_sms=sms
+        # One save per rule (a few dozen at most): each rule's history starts with its creation.
+        for step, offset, unit, level, email, sms in ladder:
+            _, made = ReminderRule.objects.get_or_create(
+                kind=kind,
+                step=step,
+                offset=offset,
+                unit=unit,
+                level=level,
+                defaults={"via_email": email, "via_sms": sms},
             )
-            for step, offset, unit, level, email, sms in ladder
-        ]
-        ReminderRule.objects.bulk_create(objs, ignore_conflicts=True)
-        created += len(objs)
+            created += made
     return created
 
 
@@ -139,19 +143,6 @@ def _fired_rules(kind: str, items) -> dict[tuple, set]:
     return fired
 
 
-def _recipients(planned, item) -> list:
-    rule = planned.rule
-    if rule.step == Step.ESCALATE:
-        people = item.escalation[rule.level - 1] if len(item.escalation) >= rule.level else ()
-    else:
-        people = item.responsible
-    unique = {}
-    for user in people:
-        if user is not None and user.pk and user.is_active:
-            unique.setdefault(user.pk, user)
-    return list(unique.values())
-
-
 def _message(planned, item, now) -> tuple[str, str]:
     rule = planned.rule
     due = timezone.localtime(item.due_at).strftime("%Y-%m-%d %H:%M")
@@ -166,7 +157,9 @@ def _message(planned, item, now) -> tuple[str, str]:
         title = f"【已逾期】{item.title}"
         body = f"{label}：{item.title}，已于 {due} 到期，逾期{R.humanize(now - item.due_at)}，请立即办理。"
     else:
-        names = "、".join(u.get_full_name() for u in item.responsible) or "（未指定）"
+        names = "、".join(u.get_full_name() for u in item.responsible) or (
+            f"{item.unit}（未开通账号）" if item.unit is not None else "（未指定）"
+        )
         title = f"【逾期升级·第{rule.level}级】{item.title}"
         body = (
             f"{label}：{item.title}，已于 {due} 到期，逾期{R.humanize(now - item.due_at)}仍未办结。"
@@ -199,11 +192,17 @@ def _fire(planned, item, now) -> int | None:
             return None  # fired already: by an earlier scan, or by a concurrent worker
         if planned.outcome == R.SUPERSEDED:
             return 0
-        recipients = _recipients(planned, item)
+        resolution = who.resolve(rule, item)
+        if resolution.missing_role or not resolution.users:
+            who.record_gap(rule, item, resolution, now)
+        elif item.unit is not None:
+            who.resolve_gaps(item, now)
+        users = resolution.users
         title, body = _message(planned, item, now)
-        names = "、".join(u.get_full_name() for u in recipients)
-        if not recipients:
-            # Never silent: a step with nobody to tell is written on the item's history and in the firing log.
+        names = "、".join(u.get_full_name() for u in users)
+        if not users:
+            # Never silent: a step with nobody to tell is written on the item's history, in the firing log and
+            # on the office's list of configuration problems (提醒配置问题).
             firing.outcome = Firing.Outcome.NO_RECIPIENT
             firing.save(update_fields=["outcome"])
             record_action(
@@ -211,7 +210,8 @@ def _fire(planned, item, now) -> int | None:
             )
             return 0
         firing.recipients = names[:500]
-        firing.save(update_fields=["recipients"])
+        firing.fallback = resolution.fallback[:300]
+        firing.save(update_fields=["recipients", "fallback"])
         notifications = Notification.objects.bulk_create(
             [
                 Notification(
@@ -224,15 +224,16 @@ def _fire(planned, item, now) -> int | None:
                     url=item.url[:300],
                     created_at=now,
                 )
-                for user in recipients
+                for user in users
             ]
         )
         if not rule.via_inbox:
             # The inbox copy still exists (the record of who was told) but is marked read: the rule asked for
             # e-mail/SMS only.
             Notification.objects.filter(firing=firing).update(read_at=now)
-        _queue_deliveries(rule, notifications, recipients, now, firing.territory_path)
-        record_action(item.obj, ACTION_OF_STEP[rule.step], f"{rule.describe()}：已通知 {names}。{body}")
+        _queue_deliveries(rule, notifications, users, now, firing.territory_path)
+        via = f"（{resolution.fallback}）" if resolution.fallback else ""
+        record_action(item.obj, ACTION_OF_STEP[rule.step], f"{rule.describe()}：已通知 {names}{via}。{body}")
         return len(notifications)
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("key-periods/<int:pk>/", views.KeyPeriodDetail.as_view(), name="keyperiod_detail"),
     path("key-periods/<int:pk>/edit/", views.KeyPeriodEdit.as_view(), name="keyperiod_edit"),
     path("deliveries/", views.DeliveryList.as_view(), name="delivery_list"),
+    path("recipient-gaps/", views.GapList.as_view(), name="gap_list"),
     path("deliveries/<int:pk>/retry/", views.RetryDelivery.as_view(), name="delivery_retry"),
     path("preferences/", views.PreferenceView.as_view(), name="preferences"),
 ]

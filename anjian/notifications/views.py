@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
@@ -18,7 +19,7 @@ from anjian.core.views.generic import (
 )
 
 from . import filters, forms, services
-from .models import Delivery, Firing, KeyPeriod, Notification, Preference, ReminderRule
+from .models import Delivery, Firing, KeyPeriod, Notification, Preference, RecipientGap, ReminderRule
 from .providers import kind_label
 
 
@@ -36,7 +37,16 @@ class TodoView(PermissionRequiredMixin, View):
 
     def get(self, request):
         entries = services.todo_for(request.user)
-        return render(request, "notifications/todo.html", {"title": "我的待办", "entries": entries})
+        context = {"title": "我的待办", "entries": entries, **gap_summary(request.user)}
+        return render(request, "notifications/todo.html", context)
+
+
+def gap_summary(user) -> dict:
+    """The office's count of open configuration problems (提醒配置问题), for the panel on its to-do page."""
+    if not has_perm(user, "notifications.view_recipientgap"):
+        return {}
+    open_gaps = restrict(RecipientGap.objects.filter(resolved_at__isnull=True), user)
+    return {"gaps_open": open_gaps.count(), "gaps_nobody": open_gaps.filter(fallback="").count()}
 
 
 # --- inbox ----------------------------------------------------------------------------------------------
@@ -105,6 +115,7 @@ class FiringList(ObjectListView):
         Column("期限", lambda f: _local(f.due_at)),
         Column("环节", lambda f: f.rule.describe()),
         Column("接收人", "recipients"),
+        Column("代收说明", "fallback"),
         Column("结果", "outcome", badge=lambda f: "success" if f.outcome == "sent" else "warning"),
         Column("办结", lambda f: "是" if f.resolved_at else "否"),
     ]
@@ -200,6 +211,52 @@ class KeyPeriodEdit(ObjectEditView):
     change_permission = "notifications.change_keyperiod"
     title_add = "新建重点时段"
     title_change = "修改重点时段"
+
+
+# --- configuration problems (提醒配置问题) ------------------------------------------------------------------
+def _gap_fix(gap) -> str:
+    # Plain links (no htmx): the unit's page, to see who is registered there, and the rule that fired.
+    links = []
+    if gap.unit_url:
+        links.append(format_html('<a href="{}">查看单位</a>', gap.unit_url))
+    if gap.item_url:
+        links.append(format_html('<a href="{}">查看事项</a>', gap.item_url))
+    links.append(format_html('<a href="{}">查看规则</a>', gap.rule.get_absolute_url()))
+    return format_html_join(" · ", "{}", ((link,) for link in links))
+
+
+class GapList(ObjectListView):
+    model = RecipientGap
+    queryset = RecipientGap.objects.select_related("rule")
+    permission = "notifications.view_recipientgap"
+    filterset_class = filters.GapFilter
+    ordering = ("-last_seen_at", "-id")
+    title = "提醒配置问题"
+    template_name = "notifications/gap_list.html"
+    export_name = "提醒配置问题"
+    columns = [
+        Column("单位", lambda g: g.unit_name or "（未指明单位）"),
+        Column("缺少的角色", lambda g: g.role_display),
+        Column("期限类型", lambda g: kind_label(g.kind)),
+        Column("规则", lambda g: g.rule.describe()),
+        Column("最近事项", "item_title"),
+        Column(
+            "处理情况",
+            lambda g: f"已改由 {g.fallback} 接收" if g.fallback else "无人接收，提醒未能送达",
+            badge=lambda g: "warning" if g.fallback else "danger",
+        ),
+        Column("次数", "occurrences"),
+        Column("最近发现", "last_seen_at"),
+        Column("状态", lambda g: "已解决" if g.resolved_at else "待处理"),
+        Column("去处理", _gap_fix, export=False),
+    ]
+
+    def get(self, request, *args, **kwargs):
+        # The page opens on what is still open: what the office has to deal with.
+        if not request.GET:
+            request.GET = request.GET.copy()
+            request.GET["state"] = "open"
+        return super().get(request, *args, **kwargs)
 
 
 # --- failed deliveries ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from anjian.core.permissions import has_perm
 from anjian.core.roles import Role
 from anjian.core.scope import restrict
 from anjian.notifications.protocols import DeadlineItem, TodoItem
+from anjian.notifications.recipients import sector_regulator
 
 from .models import Tip, TipStatus, WarningNotice
 
@@ -38,6 +39,7 @@ def deadline_items(kind, due_before):
         notices = WarningNotice.objects.filter(
             acknowledged_at__isnull=True, warning__cancelled=False, ack_due_at__lte=due_before
         ).select_related("warning", "enterprise")
+        regulators = {}
         for n in notices.iterator(chunk_size=500):
             unit_users = tuple(
                 User.objects.filter(role=Role.ENTERPRISE, enterprise_id=n.enterprise_id, is_active=True)
@@ -56,6 +58,10 @@ def deadline_items(kind, due_before):
                 responsible=unit_users,
                 escalation=(town_users, _office_staff(n.territory_path)),
                 territory_path=n.territory_path,
+                unit=n.enterprise,
+                role=Role.ENTERPRISE,
+                # The department of the sector the warning reached the unit through (管行业必须管安全).
+                supervisor=sector_regulator(n.sector_id, n.territory_path, regulators),
             )
     elif kind == "plan.review":
         # 应急预案每三年至少评估一次 (rules.md §9): due three years after the last revision (indexed revised_on).
@@ -84,6 +90,9 @@ def deadline_items(kind, due_before):
                 responsible=responsible,
                 escalation=(_office_staff(p.territory_path),),
                 territory_path=p.territory_path,
+                unit=p.enterprise,
+                role=Role.ENTERPRISE if p.enterprise_id else "",
+                supervisor=p.organisation,
             )
     elif kind == "tip.handle":
         tips = Tip.objects.filter(
@@ -99,6 +108,7 @@ def deadline_items(kind, due_before):
                 responsible=tuple(User.objects.filter(organisation_id=t.assigned_org_id, is_active=True)),
                 escalation=(_office_staff(t.territory_path),),
                 territory_path=t.territory_path,
+                supervisor=t.assigned_org,
             )
 
 

@@ -1,8 +1,9 @@
 """FilterSets shared by the pages and the API."""
 
 import django_filters
+from django import forms
 
-from anjian.core.filters import SearchFilterMixin, TerritoryFilterMixin
+from anjian.core.filters import IdFilter, SearchFilterMixin, TerritoryFilterMixin
 from anjian.core.models import Sector
 
 from .models import (
@@ -33,6 +34,8 @@ from .models import (
 
 
 class TipFilter(SearchFilterMixin, TerritoryFilterMixin):
+    # Narrows the list to one unit (links from the unit's file, 一企一档); kept while other filters change.
+    enterprise = IdFilter(field_name="enterprise_id", widget=forms.HiddenInput)
     status = django_filters.ChoiceFilter(label="状态", choices=TipStatus.choices)
     channel = django_filters.ChoiceFilter(label="渠道", choices=TipChannel.choices)
     kind = django_filters.ChoiceFilter(label="类型", choices=TipKind.choices)
@@ -42,7 +45,7 @@ class TipFilter(SearchFilterMixin, TerritoryFilterMixin):
 
     class Meta:
         model = Tip
-        fields = ["q", "status", "channel", "kind", "urgent", "sector", "territory"]
+        fields = ["q", "status", "channel", "kind", "urgent", "sector", "territory", "enterprise"]
 
 
 class WarningFilter(SearchFilterMixin, TerritoryFilterMixin):
@@ -57,14 +60,16 @@ class WarningFilter(SearchFilterMixin, TerritoryFilterMixin):
 
 
 class NoticeFilter(TerritoryFilterMixin):
+    # Narrows the list to one unit (links from the unit's file, 一企一档); kept while other filters change.
+    enterprise = IdFilter(field_name="enterprise_id", widget=forms.HiddenInput)
     acknowledged = django_filters.BooleanFilter(
         label="已签收", field_name="acknowledged_at", lookup_expr="isnull", exclude=True
     )
-    warning = django_filters.NumberFilter(label="预警编号", field_name="warning_id")
+    warning = IdFilter(label="预警编号", field_name="warning_id", widget=forms.HiddenInput)
 
     class Meta:
         model = WarningNotice
-        fields = ["warning", "acknowledged", "territory"]
+        fields = ["warning", "acknowledged", "territory", "enterprise"]
 
 
 class RosterFilter(SearchFilterMixin, TerritoryFilterMixin):

@@ -18,7 +18,6 @@ def my_warnings(request):
     ).order_by("ack_due_at")[:10]
     now = timezone.now()
     return {
-        "key": "operations-warnings",
         "title": "待签收的预警",
         "items": [
             {
@@ -31,8 +30,7 @@ def my_warnings(request):
         ],
         "empty": "暂无待签收的预警。",
         "more_url": reverse("operations:notice_mine"),
-        "order": 5,
     }
 
 
-PANELS = [my_warnings]
+PANELS = [("operations-warnings", my_warnings)]

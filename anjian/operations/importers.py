@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
-from anjian.core.importing import ImportColumn, Importer, register
+from anjian.core.importing import ImportColumn, Importer, parse_date, register
 from anjian.core.models import Territory
 from anjian.core.scope import restrict
 
@@ -36,17 +36,33 @@ class SupplyImporter(Importer):
     model = Supply
     list_url = "operations:supply_list"
     columns = [
-        ImportColumn("名称", "name", required=True, example="编织袋"),
-        ImportColumn("类别", "category", required=True, example="防汛"),
+        ImportColumn(
+            "名称", "name", required=True, example="编织袋", synonyms=("物资名称", "装备名称", "物资装备名称")
+        ),
+        ImportColumn(
+            "类别", "category", required=True, example="防汛", synonyms=("物资类别", "物资类型", "用途")
+        ),
         ImportColumn(
             "存放区划代码", "territory", required=True, example="990102101", parse=parse_territory_code
         ),
-        ImportColumn("存放地点", "location", required=True, example="青石镇应急物资仓库"),
-        ImportColumn("数量", "quantity", required=True, example="2000"),
-        ImportColumn("单位", "unit", example="条"),
-        ImportColumn("有效期至", "expiry_date", example="2028-12-31"),
-        ImportColumn("保管人", "keeper", example="张三"),
-        ImportColumn("联系电话", "keeper_phone", example="13900000000"),
+        ImportColumn(
+            "存放地点",
+            "location",
+            required=True,
+            example="青石镇应急物资仓库",
+            synonyms=("存放位置", "储存地点", "储备地点"),
+        ),
+        ImportColumn("数量", "quantity", required=True, example="2000", synonyms=("储备数量", "库存数量")),
+        ImportColumn("单位", "unit", example="条", synonyms=("计量单位",)),
+        ImportColumn(
+            "有效期至",
+            "expiry_date",
+            example="2028-12-31",
+            parse=parse_date,
+            synonyms=("有效期", "失效日期", "有效日期"),
+        ),
+        ImportColumn("保管人", "keeper", example="张三", synonyms=("管理人", "保管员")),
+        ImportColumn("联系电话", "keeper_phone", example="13900000000", synonyms=("保管人电话", "电话")),
     ]
 
     def find_existing(self, data):
@@ -72,7 +88,9 @@ class RescueTeamImporter(Importer):
     key_label = "队伍名称"
     list_url = "operations:team_list"
     columns = [
-        ImportColumn("队伍名称", "name", required=True, example="青石镇应急救援队"),
+        ImportColumn(
+            "队伍名称", "name", required=True, example="青石镇应急救援队", synonyms=("救援队伍名称", "名称")
+        ),
         ImportColumn(
             "队伍类别",
             "tier",
@@ -84,11 +102,19 @@ class RescueTeamImporter(Importer):
         ImportColumn(
             "驻地区划代码", "territory", required=True, example="990102101", parse=parse_territory_code
         ),
-        ImportColumn("专业方向", "specialties", example="防汛抢险"),
-        ImportColumn("驻地", "base_address", example="青石镇政府大院"),
-        ImportColumn("负责人", "leader", required=True, example="李四"),
-        ImportColumn("联系电话", "phone", required=True, example="13900000000"),
-        ImportColumn("队员人数", "member_count", example="20"),
+        ImportColumn(
+            "专业方向", "specialties", example="防汛抢险", synonyms=("专业", "救援类型", "擅长领域")
+        ),
+        ImportColumn("驻地", "base_address", example="青石镇政府大院", synonyms=("驻地地址", "地址")),
+        ImportColumn("负责人", "leader", required=True, example="李四", synonyms=("队长",)),
+        ImportColumn(
+            "联系电话",
+            "phone",
+            required=True,
+            example="13900000000",
+            synonyms=("电话", "值班电话", "队长电话"),
+        ),
+        ImportColumn("队员人数", "member_count", example="20", synonyms=("人数", "队伍人数")),
     ]
 
     def find_existing(self, data):

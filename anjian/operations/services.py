@@ -421,8 +421,9 @@ def issue_warning(user, warning, now: datetime | None = None) -> int:
     notices = []
     for enterprise in enterprises.exclude(pk__in=existing).prefetch_related("sectors"):
         sector = next(s for s in enterprise.sectors.all() if s.pk in sector_ids)
+        # One save per notice (not bulk_create): each notice's history starts with its creation.
         notices.append(
-            WarningNotice(
+            WarningNotice.objects.create(
                 warning=warning,
                 enterprise=enterprise,
                 sector=sector,
@@ -432,7 +433,6 @@ def issue_warning(user, warning, now: datetime | None = None) -> int:
                 ack_due_at=now + timedelta(hours=hours),
             )
         )
-    WarningNotice.objects.bulk_create(notices)
     warning.notified_at = warning.notified_at or now
     warning.save(update_fields=["notified_at"])
     record_action(

@@ -1,16 +1,20 @@
 """Demo enterprises. The first two are the fixed cast used in the README (enterprise users qiye_a, qiye_b).
 
-Then ~2,000 realistic units across sectors and towns (bulk_create, territory_path set here), with risk points,
-sector registers, a few serious-dishonesty listings and 关闭取缔 records. Deterministic with ctx.rng.
+Then ~2,000 realistic units across sectors and towns, with risk points, sector registers, a few
+serious-dishonesty listings and 关闭取缔 records. Deterministic with ctx.rng. Every row is saved one by one, as
+the import saves its rows (core.importing), and status and risk changes go through the services: each record's
+history (audit trail) starts with its creation and replays to its current state.
 Later apps find them in `ctx.enterprises` ("a", "b") and `ctx.enterprise_list` (all, "a" and "b" first).
 """
 
 from datetime import date, timedelta
 from decimal import Decimal
 
+from anjian.core.audit import record_action
+from anjian.core.context import acting_as
 from anjian.core.roles import Role
 
-from . import rules
+from . import rules, services
 from .models import (
     BlacklistEntry,
     ClosureRecord,
@@ -217,7 +221,7 @@ def _bulk_units(ctx):
     villages = [t for t in ctx.territories.values() if t.depth == 4]
     grids = ctx.grids
     weights = [arch[1] for arch in ARCHETYPES]
-    units, kinds_by_code, links = [], {}, []
+    units, kinds_by_code = [], {}
     used_names = set()
     for serial in range(3, DEMO_UNITS + 1):
         key, _w, sector_codes, industry, patterns = rng.choices(ARCHETYPES, weights)[0]
@@ -260,17 +264,12 @@ def _bulk_units(ctx):
             )
         )
         kinds_by_code[code] = (key, sector_codes)
-    Enterprise.objects.bulk_create(units, batch_size=500)
-    # bulk_create returns primary keys on PostgreSQL and SQLite ≥ 3.35; fetch them to be safe on both.
-    ids = dict(Enterprise.objects.filter(credit_code__in=kinds_by_code).values_list("credit_code", "pk"))
     kinds = {}
-    through = Enterprise.sectors.through
     for unit in units:
-        unit.pk = unit.id = ids[unit.credit_code]
+        unit.save()
         key, sector_codes = kinds_by_code[unit.credit_code]
         kinds[unit.pk] = key
-        links.extend(through(enterprise_id=unit.pk, sector_id=ctx.sectors[c].pk) for c in sector_codes)
-    through.objects.bulk_create(links, batch_size=1000)
+        unit.sectors.set([ctx.sectors[c] for c in sector_codes])
     return units, kinds
 
 
@@ -306,14 +305,10 @@ def _risk_points(ctx, units, kinds):
                 )
             )
             level_by_unit.setdefault(unit.pk, []).append(level)
-    RiskPoint.objects.bulk_create(points, batch_size=1000)
-    changed = []
+    _save_all(points)
     for unit in units:
-        level = rules.overall_risk_level(level_by_unit.get(unit.pk, []))
-        if level is not None:
-            unit.risk_level = level.value
-            changed.append(unit)
-    Enterprise.objects.bulk_update(changed, ["risk_level"], batch_size=500)
+        if unit.pk in level_by_unit:
+            services.recompute_risk_level(unit)  # the unit's colour, as after a risk point is saved
 
 
 def _registers(ctx, units, kinds):
@@ -395,19 +390,18 @@ def _registers(ctx, units, kinds):
             )
         if kind in ("hazchem_plant", "mine", "construction", "metal") and rng.random() < 0.5:
             licences.append(_licence(rng, unit, "principal_cert", today, holder=unit.principal_name))
-    HazardousChemical.objects.bulk_create(chemicals, batch_size=1000)
-    Licence.objects.bulk_create(licences, batch_size=1000)
-    ConstructionProject.objects.bulk_create(projects, batch_size=1000)
-    SpecialEquipment.objects.bulk_create(equipment, batch_size=1000)
-    ForestCheckpoint.objects.bulk_create(checkpoints, batch_size=500)
+    for rows in (chemicals, licences, projects, equipment, checkpoints):
+        _save_all(rows)
     forest = ctx.sectors["forestFire"]
-    ForestCheckpoint.sectors.through.objects.bulk_create(
-        [
-            ForestCheckpoint.sectors.through(forestcheckpoint_id=c.pk, sector_id=forest.pk)
-            for c in ForestCheckpoint.objects.all()
-        ]
-    )
+    for checkpoint in checkpoints:
+        checkpoint.sectors.set([forest])
     _major_hazards(ctx, hazard_sources)
+
+
+def _save_all(objects) -> None:
+    """Save rows one by one, as a user's form or an import does: the audit trail records each creation."""
+    for obj in objects:
+        obj.save()
 
 
 def _licence(rng, unit, kind, today, holder=""):
@@ -448,11 +442,9 @@ def _major_hazards(ctx, units):
         source.r_value = r_value.quantize(Decimal("0.01"))
         source.level = rules.major_hazard_level(r_value)
         source.save()
-        MajorHazardSubstance.objects.bulk_create(
-            [
-                MajorHazardSubstance(source=source, name=n, hazard_class=c.value, quantity_t=q, threshold_t=t)
-                for n, c, q, t in substances
-            ]
+        _save_all(
+            MajorHazardSubstance(source=source, name=n, hazard_class=c.value, quantity_t=q, threshold_t=t)
+            for n, c, q, t in substances
         )
 
 
@@ -480,8 +472,9 @@ def _credit(ctx, units, kinds):
             entry.removal_reason = "已履行行政处罚，完成整改并作出信用承诺，参加信用修复培训。"
         entry.save()
     banned = [u for u in units if kinds[u.pk] in ("fireworks", "three_in_one", "mine")][:6]
+    office = ctx.users["anweiban"]
     for index, unit in enumerate(banned):
-        ClosureRecord.objects.create(
+        closure = ClosureRecord.objects.create(
             enterprise=unit,
             name=unit.name,
             territory=unit.territory,
@@ -493,8 +486,13 @@ def _credit(ctx, units, kinds):
             executed_on=today - timedelta(days=25 + index * 20),
             verified_on=today - timedelta(days=5) if index % 2 else None,
         )
-        unit.status = "banned"
-    Enterprise.objects.bulk_update(banned, ["status"])
+        # What services.record_closure does after saving its form: the unit becomes 关闭取缔 through the
+        # transitions table (a deregistered unit keeps its status: the table refuses it).
+        with acting_as(user=office, label=office.get_full_name()):
+            record_action(closure, "registry.closure_recorded", f"关闭取缔：{closure.decision_no}")
+            if services.refusal(unit, "ban", office) is None:
+                services.change_status(unit, "ban", office, f"关闭取缔决定 {closure.decision_no}")
+        unit.status = "banned"  # this list is read again below
     for unit in rng.sample(
         [u for u in units if kinds[u.pk] in ("three_in_one",) and u.status == "operating"], k=3
     ):

@@ -3,9 +3,10 @@
 from datetime import timedelta
 
 import django_filters
+from django import forms
 from django.utils import timezone
 
-from anjian.core.filters import SearchFilterMixin, TerritoryFilterMixin
+from anjian.core.filters import IdFilter, SearchFilterMixin, TerritoryFilterMixin
 from anjian.core.models import Sector
 
 from . import rules
@@ -36,7 +37,10 @@ EXPIRY_CHOICES = [("expired", "已过期"), ("expiring", f"{rules.DEFAULT_EXPIRY
 
 class EnterpriseFilter(SearchFilterMixin, TerritoryFilterMixin):
     sector = django_filters.ModelChoiceFilter(
-        label="监管行业", queryset=Sector.objects.filter(is_active=True), method="filter_sector"
+        label="监管行业",
+        queryset=Sector.objects.filter(is_active=True),
+        method="filter_sector",
+        field_name="sectors",  # (for the schema's type; filter_sector does the filtering)
     )
     risk_level = django_filters.ChoiceFilter(
         label="风险等级", choices=[*RiskColour.choices, ("none", "未评定")], method="filter_risk"
@@ -71,6 +75,8 @@ class EnterpriseChildFilter(SearchFilterMixin, TerritoryFilterMixin):
     """Registers reach territory through their unit."""
 
     territory_path_field = "enterprise__territory_path"
+    # The "查看全部" link of the unit's file (一企一档) opens the list narrowed to that unit.
+    enterprise = IdFilter(label="单位编号", field_name="enterprise_id", widget=forms.HiddenInput)
     search_fields = ("enterprise__name", "enterprise__credit_code")
 
 
@@ -148,6 +154,7 @@ class SpecialEquipmentFilter(DueDateFilterMixin, EnterpriseChildFilter):
 
 
 class ForestCheckpointFilter(SearchFilterMixin, TerritoryFilterMixin):
+    enterprise = IdFilter(label="单位编号", field_name="enterprise_id", widget=forms.HiddenInput)
     search_fields = ("name", "rangers")
 
     class Meta:

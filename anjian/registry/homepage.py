@@ -10,7 +10,7 @@ from anjian.core.scope import restrict
 from . import rules
 from .models import BlacklistEntry, Licence, MajorHazardSource, SpecialEquipment, active_blacklist_q
 
-PANEL_LIMIT = 8
+PANEL_LIMIT = 5  # a home panel shows the first few; "更多" opens the list (phones: about two screens)
 
 
 def expiring_panel(request):
@@ -51,11 +51,9 @@ def expiring_panel(request):
             )
     items.sort(key=lambda pair: pair[0])
     return {
-        "key": "registry_expiring",
         "title": "证照与检验到期提醒",
         "items": [item for _, item in items[:PANEL_LIMIT]],
         "empty": "30天内没有到期的证照、检验或评估。",
-        "order": 30,
     }
 
 
@@ -68,15 +66,13 @@ def blacklist_panel(request):
         user,
     ).order_by("-start_date", "-id")[:PANEL_LIMIT]
     return {
-        "key": "registry_blacklist",
         "title": "严重失信主体名单（在列）",
         "items": [
             {"label": e.enterprise.name, "url": e.get_absolute_url(), "note": f"至{e.end_date:%Y-%m-%d}"}
             for e in entries
         ],
         "empty": "辖区内暂无在列的严重失信主体。",
-        "order": 40,
     }
 
 
-PANELS = [expiring_panel, blacklist_panel]
+PANELS = [("registry_expiring", expiring_panel), ("registry_blacklist", blacklist_panel)]

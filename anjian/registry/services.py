@@ -77,8 +77,9 @@ def recompute_risk_level(enterprise: Enterprise) -> str:
     value = level.value if level else ""
     if value != enterprise.risk_level:
         old = enterprise.get_risk_level_display() or "未评定"
-        Enterprise.objects.filter(pk=enterprise.pk).update(risk_level=value)
+        # Saved (not a queryset update) so that the unit's history records the new colour.
         enterprise.risk_level = value
+        enterprise.save(update_fields=["risk_level"])
         record_action(
             enterprise,
             "registry.risk_recomputed",

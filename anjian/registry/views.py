@@ -1,7 +1,9 @@
 """Pages of the registry, built on core.views.generic (scope and permissions are applied there)."""
 
 from collections import defaultdict
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,6 +11,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.views import View
 
@@ -25,6 +28,7 @@ from anjian.core.views.generic import (
 )
 
 from . import filters, forms, rules, services
+from . import tabs as enterprise_tabs
 from .models import (
     BlacklistEntry,
     ClosureRecord,
@@ -39,7 +43,6 @@ from .models import (
     SpecialEquipment,
     SupervisionFrequency,
 )
-from .tabs import tabs_for
 from .templatetags.registry_tags import blacklist_badge, expiry_badge, risk_badge
 
 
@@ -118,25 +121,67 @@ class EnterpriseList(ObjectListView):
 
 
 class EnterpriseDetail(ObjectDetailView):
+    """一企一档: the unit's fields, then one tab per kind of its records. The open tab is a real URL (`?tab=…`);
+    htmx swaps just the tab pane, a plain link (or no JavaScript) gets the whole page with that tab open."""
+
     model = Enterprise
     permission = "registry.view_enterprise"
     change_permission = "registry.change_enterprise"
     edit_url = "registry:enterprise_edit"
     template_name = "registry/enterprise_detail.html"
+    pane_template = "registry/enterprise_tab.html"
 
     def base_queryset(self):
         return Enterprise.objects.select_related("territory").prefetch_related("sectors")
 
+    def get(self, request, *args, **kwargs):
+        if request.htmx and request.htmx.target == enterprise_tabs.PANE_ID:
+            enterprise = self.get_object_plain()
+            response = render(request, self.pane_template, self.tab_pane(enterprise, request.GET.get("tab")))
+        else:
+            response = super().get(request, *args, **kwargs)
+        # The same URL answers a fragment or a page: caches and the browser's history must tell them apart.
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+
+    def get_object_plain(self):
+        try:
+            return restrict(Enterprise.objects.all(), self.request.user).get(pk=self.kwargs["pk"])
+        except (Enterprise.DoesNotExist, ValueError) as exc:
+            raise Http404("记录不存在或不在您的数据范围内。") from exc
+
+    def tab_pane(self, enterprise, key, tabs=None) -> dict:
+        if not key:
+            tabs = tabs if tabs is not None else enterprise_tabs.tabs_for(self.request.user)
+            key = tabs[0].key if tabs else enterprise_tabs.TIMELINE_KEY
+        size = settings.ANJIAN["LIST_PAGE_SIZE"]
+        pane = enterprise_tabs.tab_context(
+            self.request.user, enterprise, key, self.request.GET.get("cursor"), size
+        )
+        if pane is None:
+            raise Http404("没有这个档案分类，或您的角色无权查看。")
+        path = self.request.path
+        pane["url"] = f"{path}?{urlencode({'tab': key})}"
+        if pane["page"].next_cursor:
+            pane["next_url"] = f"{path}?{urlencode({'tab': key, 'cursor': pane['page'].next_cursor})}"
+        return {
+            "object": enterprise,
+            "enterprise": enterprise,
+            "pane": pane,
+            "pane_id": enterprise_tabs.PANE_ID,
+        }
+
     def extra_context(self, obj):
         user = self.request.user
         table = services.frequency_table()
+        tabs = enterprise_tabs.tab_views(user, obj, self.request.GET.get("tab", ""))
         context = {
             "sectors": list(obj.sectors.all()),
             "ancestors": list(obj.territory.ancestors(include_self=True)),
             "supervisors": services.supervisors_for(obj),
             "frequency": services.inspections_per_year(obj, table),
             "credit_description": rules.describe_credit_code(obj.credit_code),
-            "tabs": tabs_for(self.request, obj),
+            "tabs": tabs,
             "transitions": services.available_transitions(obj, user)
             if has_perm(user, "registry.change_status_enterprise")
             else [],
@@ -144,6 +189,9 @@ class EnterpriseDetail(ObjectDetailView):
             "can_add_register": has_perm(user, "registry.change_register"),
             "can_blacklist": has_perm(user, "registry.change_blacklistentry"),
         }
+        if tabs:
+            context.update(self.tab_pane(obj, self.request.GET.get("tab"), tabs))
+            context["object"] = obj
         return context
 
 
@@ -186,8 +234,9 @@ class RiskMap(PermissionRequiredMixin, View):
         visible = restrict(Territory.objects.all(), request.user)
         scope = scope_for(request.user)
         root = None
-        if request.GET.get("territory"):
-            root = visible.filter(pk=request.GET["territory"]).first()
+        wanted = request.GET.get("territory", "")
+        if wanted.isdecimal() and len(wanted) <= 18:  # a territory id; anything else: the user's own
+            root = visible.filter(pk=int(wanted)).first()
         if root is None:
             root = request.user.territory
         if root is None:

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from anjian.core.api.serializers import ScopedModelSerializer
+from anjian.core.api.serializers import CleanModelSerializer, CleanSerializer, ScopedModelSerializer
 
 from .. import services
 from ..models import Accident, Investigation, ReportHop, ReportVersion, ResponsibleParty
@@ -13,7 +13,7 @@ def django_errors(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
-class FiguresSerializer(serializers.Serializer):
+class FiguresSerializer(CleanSerializer):
     deaths = serializers.IntegerField(min_value=0, default=0)
     missing = serializers.IntegerField(min_value=0, default=0)
     serious_injuries = serializers.IntegerField(min_value=0, default=0, help_text="含急性工业中毒")
@@ -33,7 +33,7 @@ class FiguresSerializer(serializers.Serializer):
         )
 
 
-class ReportVersionSerializer(serializers.ModelSerializer):
+class ReportVersionSerializer(CleanModelSerializer):
     reported_by = serializers.StringRelatedField()
 
     class Meta:
@@ -56,7 +56,7 @@ class ReportVersionSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReportHopSerializer(serializers.ModelSerializer):
+class ReportHopSerializer(CleanModelSerializer):
     class Meta:
         model = ReportHop
         fields = [
@@ -75,7 +75,7 @@ class ReportHopSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class HopReceiveSerializer(serializers.Serializer):
+class HopReceiveSerializer(CleanSerializer):
     received_at = serializers.DateTimeField()
     reported_at = serializers.DateTimeField(required=False, allow_null=True)
     reporter = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -83,13 +83,13 @@ class HopReceiveSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class ResponsiblePartySerializer(serializers.ModelSerializer):
+class ResponsiblePartySerializer(CleanModelSerializer):
     class Meta:
         model = ResponsibleParty
         fields = ["id", "kind", "name", "position", "responsibility", "handling"]
 
 
-class InvestigationSerializer(serializers.ModelSerializer):
+class InvestigationSerializer(CleanModelSerializer):
     parties = ResponsiblePartySerializer(many=True, read_only=True)
 
     class Meta:
@@ -263,16 +263,16 @@ class SupplementSerializer(FiguresSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class OpenInvestigationSerializer(serializers.Serializer):
+class OpenInvestigationSerializer(CleanSerializer):
     body = serializers.CharField(max_length=200)
     started_on = serializers.DateField()
     unit_entrusted = serializers.BooleanField(default=False)
 
 
-class ExtensionSerializer(serializers.Serializer):
+class ExtensionSerializer(CleanSerializer):
     days = serializers.IntegerField(min_value=1, max_value=60)
     reason = serializers.CharField(max_length=200)
 
 
-class DaySerializer(serializers.Serializer):
+class DaySerializer(CleanSerializer):
     day = serializers.DateField()

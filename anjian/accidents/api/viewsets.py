@@ -11,7 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from anjian.core.api.views import ScopedModelViewSet
+from anjian.core.api.schema import ApiSchema
+from anjian.core.api.views import ID_REGEX, ScopedModelViewSet
 from anjian.core.models import Territory
 from anjian.core.scope import restrict
 
@@ -162,12 +163,11 @@ class AccidentViewSet(ScopedModelViewSet):
         dimension = request.query_params.get("dimension") or "territory"
         queryset = restrict(Accident.objects.all(), request.user)
         root = None
-        if request.query_params.get("territory"):
-            root = (
-                restrict(Territory.objects.all(), request.user)
-                .filter(pk=request.query_params["territory"])
-                .first()
-            )
+        wanted = request.query_params.get("territory")
+        if wanted:
+            root = None
+            if wanted.isdecimal() and len(wanted) <= 18:
+                root = restrict(Territory.objects.all(), request.user).filter(pk=int(wanted)).first()
             if root is None:
                 raise ValidationError({"territory": "区划不存在或不在您的数据范围内。"})
             queryset = queryset.filter(territory_path__startswith=root.path)
@@ -176,7 +176,7 @@ class AccidentViewSet(ScopedModelViewSet):
         try:
             report = statistics.build_report(queryset, start, end, dimension, root)
         except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+            raise ValidationError({"detail": [str(exc)]}) from None  # the dimension, or end before start
 
         def totals(row):
             c, p = row.current, row.previous
@@ -217,6 +217,8 @@ class ReportHopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     serializer_class = s.ReportHopSerializer
     permissions = {"read": "accidents.view_accident", "receive": "accidents.record_hop"}
     ordering = ("-id",)
+    lookup_value_regex = ID_REGEX
+    schema = ApiSchema()
     filterset_fields = ["accident", "level", "late"]
 
     def get_queryset(self):

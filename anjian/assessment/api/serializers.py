@@ -1,11 +1,11 @@
 from rest_framework import serializers
 
-from anjian.core.api.serializers import ScopedModelSerializer
+from anjian.core.api.serializers import CleanModelSerializer, ScopedModelSerializer
 
 from ..models import AssessmentScheme, Bulletin, Evaluation, Indicator, ItemScore, VetoRule
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class IndicatorSerializer(CleanModelSerializer):
     class Meta:
         model = Indicator
         fields = [
@@ -23,7 +23,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         ]
 
 
-class VetoRuleSerializer(serializers.ModelSerializer):
+class VetoRuleSerializer(CleanModelSerializer):
     class Meta:
         model = VetoRule
         fields = ["id", "name", "kind", "params", "basis", "is_active"]
@@ -54,7 +54,7 @@ class SchemeSerializer(ScopedModelSerializer):
         ]
 
 
-class ItemScoreSerializer(serializers.ModelSerializer):
+class ItemScoreSerializer(CleanModelSerializer):
     indicator_name = serializers.CharField(source="indicator.name", read_only=True)
 
     class Meta:
@@ -73,7 +73,7 @@ class ItemScoreSerializer(serializers.ModelSerializer):
         ]
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(CleanModelSerializer):
     body_name = serializers.CharField(source="body.__str__", read_only=True)
     items = ItemScoreSerializer(many=True, read_only=True)
 
@@ -97,7 +97,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
         ]
 
 
-class BulletinSerializer(serializers.ModelSerializer):
+class BulletinSerializer(CleanModelSerializer):
     class Meta:
         model = Bulletin
         fields = [

@@ -35,7 +35,7 @@ class SchemeViewSet(ScopedReadOnlyViewSet):
         request=None,
         responses=serializers.EvaluationSerializer(many=True),
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])  # a plain array
     def compute(self, request, pk=None):
         """Compute a period's results from the records (the office)."""
         if not has_perm(request.user, "assessment.compute_evaluation"):
@@ -44,7 +44,8 @@ class SchemeViewSet(ScopedReadOnlyViewSet):
         if scheme is None:
             raise PermissionDenied("考核方案不在您的数据范围内。")
         try:
-            quarter = int(request.query_params.get("quarter", request.data.get("quarter", 0)))
+            body = request.data if isinstance(request.data, dict) else {}
+            quarter = int(request.query_params.get("quarter", body.get("quarter", 0)))
             if quarter not in range(5):
                 raise ValueError
         except (TypeError, ValueError) as exc:

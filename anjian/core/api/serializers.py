@@ -1,10 +1,63 @@
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from rest_framework import serializers
 
+from ..forms import NoControlCharacters
 from ..models import AuditEntry, Organisation, Sector, Territory, User
 from ..scope import restrict
 
 
-class ScopedModelSerializer(serializers.ModelSerializer):
+def refuse_control_characters(fields, model=None) -> None:
+    """Every writable text field refuses control characters, as the forms do (core.forms).
+
+    A model's CharField is one line; a TextField, and free text of an action (reasons, notes), may hold tabs
+    and line breaks.
+    """
+    for name, field in fields.items():
+        if isinstance(field, serializers.ListField):
+            field = field.child
+        if not isinstance(field, serializers.CharField) or field.read_only:
+            continue
+        if any(isinstance(v, NoControlCharacters) for v in field.validators):
+            continue
+        multi_line = True
+        if model is not None:
+            try:
+                model_field = model._meta.get_field(field.source or name)
+            except FieldDoesNotExist:
+                model_field = None
+            multi_line = not isinstance(model_field, models.CharField)
+        field.validators = [*field.validators, NoControlCharacters(multi_line=multi_line)]
+
+
+def refuse_json_null(value):
+    # A form-encoded "null" passes DRF's JSONField as None even where the column is NOT NULL.
+    if value is None:
+        raise serializers.ValidationError("不能为空。")
+
+
+class CleanSerializer(serializers.Serializer):
+    """A serializer of input that is no model: its text fields refuse control characters."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        refuse_control_characters(fields)
+        return fields
+
+
+class CleanModelSerializer(serializers.ModelSerializer):
+    """A model serializer whose text fields refuse control characters."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        refuse_control_characters(fields, self.Meta.model)
+        for field in fields.values():
+            if isinstance(field, serializers.JSONField) and not field.allow_null and not field.read_only:
+                field.validators = [*field.validators, refuse_json_null]
+        return fields
+
+
+class ScopedModelSerializer(CleanModelSerializer):
     """Related-record choices restricted to the user's scope, exactly like ScopedModelForm."""
 
     def get_fields(self):
@@ -93,7 +146,7 @@ class UserSerializer(ScopedModelSerializer):
         read_only_fields = ["role", "last_login"]
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):
+class AuditEntrySerializer(CleanModelSerializer):
     content_type = serializers.StringRelatedField()
 
     class Meta:

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import viewsets
+from . import imports, tokens, viewsets
 
 router = DefaultRouter()
 router.register("territories", viewsets.TerritoryViewSet)
@@ -9,5 +9,6 @@ router.register("sectors", viewsets.SectorViewSet)
 router.register("organisations", viewsets.OrganisationViewSet)
 router.register("users", viewsets.UserViewSet)
 router.register("audit", viewsets.AuditEntryViewSet)
+router.register("tokens", tokens.ApiTokenViewSet, basename="apitoken")
 
-urlpatterns = [path("me/", viewsets.me, name="api-me"), *router.urls]
+urlpatterns = [path("me/", viewsets.me, name="api-me"), *imports.urlpatterns, *router.urls]

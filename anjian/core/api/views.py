@@ -5,6 +5,11 @@ from rest_framework import viewsets
 
 from ..context import _current, acting_as
 from ..scope import ensure_in_scope, restrict
+from .schema import ApiSchema
+
+# Record ids in URLs are decimal numbers short enough for a 64-bit column: anything else is a 404 at the
+# router, before a query could fail on "abc" or on 10^30.
+ID_REGEX = r"[0-9]{1,18}"
 
 
 class ScopedModelViewSet(viewsets.ModelViewSet):
@@ -15,6 +20,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     permissions: dict[str, str] = {}
+    lookup_value_regex = ID_REGEX
+    schema = ApiSchema()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -54,6 +61,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     permissions: dict[str, str] = {}
+    lookup_value_regex = ID_REGEX
+    schema = ApiSchema()
 
     def get_queryset(self):
         return restrict(super().get_queryset(), self.request.user)

@@ -1,5 +1,5 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import api_view, permission_classes, schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -8,6 +8,7 @@ from ..homepage import describe_scope
 from ..models import AuditEntry, Organisation, Sector, Territory, User
 from ..permissions import permission_table
 from . import serializers
+from .schema import ApiSchema
 from .views import ScopedModelViewSet, ScopedReadOnlyViewSet
 
 
@@ -48,6 +49,7 @@ class AuditEntryViewSet(ScopedReadOnlyViewSet):
 
 @extend_schema(responses={200: dict})
 @api_view(["GET"])
+@schema(ApiSchema())
 @permission_classes([IsAuthenticated])
 def me(request):
     """The signed-in user, their role, scope and the permission codes they hold."""

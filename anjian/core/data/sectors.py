@@ -3,6 +3,8 @@
 SECTORS = [
     ("hazchem", "危险化学品"),
     ("fireworks", "烟花爆竹"),
+    ("explosives", "民用爆炸物品"),
+    ("coal", "煤矿"),
     ("nonCoalMine", "非煤矿山"),
     ("tailings", "尾矿库"),
     ("metallurgy", "冶金工贸"),

@@ -174,3 +174,27 @@ def test_error_pages_are_in_chinese(cast, client_for, settings):
     assert "页面不存在" in body
     body = client_for(cast.enterprise_a_user).get("/core/users/").content.decode()
     assert "无权" in body
+
+
+def test_keyset_pages_keep_microseconds_of_datetimes(cast):
+    """Rows written within one millisecond: a cursor cut to milliseconds would skip the later ones."""
+    import datetime
+
+    from django.utils import timezone
+
+    from anjian.core.models import AuditEntry
+
+    base = timezone.now().replace(microsecond=500_000)
+    made = [
+        AuditEntry.objects.create(timestamp=base + datetime.timedelta(microseconds=us), action="test.tick").pk
+        for us in (1, 2, 3, 900)
+    ]
+    qs = AuditEntry.objects.filter(action="test.tick")
+    seen, cursor = [], None
+    while True:
+        page = keyset_page(qs, ("-timestamp", "-id"), cursor, 1)
+        seen += [e.pk for e in page.items]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert sorted(seen) == sorted(made)

@@ -16,7 +16,7 @@ from django.views import View
 
 from ..audit import history_for
 from ..exports import xlsx_response
-from ..pagination import keyset_page
+from ..pagination import CountHint, count_hint, keyset_page
 from ..permissions import has_perm
 from ..scope import ensure_in_scope, restrict
 
@@ -59,6 +59,9 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
     ordering: tuple[str, ...] = ("-id",)
     title = ""
     template_name = "core/object_list.html"
+    # What an htmx filter request gets back. Page templates extend core/object_list.html, and a partial
+    # is only found under the template that defines it, so the partial is named on its own template.
+    results_template = "core/object_list.html#results"
     export_name = ""  # file name of the Excel export; empty: no export
     export_permission = ""  # defaults to the view permission
     add_url = ""  # url name of the create page
@@ -66,6 +69,10 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
     import_url = ""
     import_permission = ""
     page_size = None
+    # On a phone each row is a card: title, status, deadline, unit and a line or two more. Name the columns
+    # by label ({"title": "隐患编号", "status": "状态", "deadline": "整改期限", "unit": "单位"}) or leave
+    # it empty: the link column is the title, and labels mentioning 状态/期限/单位 fill the rest.
+    card_fields: dict[str, str] = {}
 
     def get(self, request, *args, **kwargs):
         queryset = self.scoped_queryset()
@@ -84,11 +91,19 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
         size = self.page_size or settings.ANJIAN["LIST_PAGE_SIZE"]
         page = keyset_page(queryset, self.ordering, request.GET.get("cursor"), size)
         columns = [c for c in self.columns if c.display]
+        rows = [(obj, [c.html(obj) for c in columns]) for obj in page.items]
+        if page.is_first and not page.has_next:
+            total = CountHint(len(page.items), exact=True)  # all rows are on this page: no query
+        else:
+            total = count_hint(queryset)
         context = {
             "title": self.title,
             "filterset": filterset,
+            "active_filters": active_filter_count(request, filterset),
             "columns": columns,
-            "rows": [(obj, [c.html(obj) for c in columns]) for obj in page.items],
+            "rows": rows,
+            "cards": cards(columns, rows, self.card_fields),
+            "total": total,
             "page": page,
             "next_url": self._page_url(request, page.next_cursor) if page.next_cursor else "",
             "first_url": self._page_url(request, None),
@@ -103,7 +118,7 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
         }
         template = self.template_name
         if request.htmx and request.htmx.target == "results":
-            template = f"{self.template_name}#results"
+            template = self.results_template
         return render(request, template, context)
 
     def extra_context(self) -> dict:
@@ -122,7 +137,12 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
 
     @staticmethod
     def _params(request, **changes) -> str:
-        params = {k: v for k, v in request.GET.lists() if k not in ("cursor", "export")}
+        # Empty filters are left out: the links stay short and read like what the user chose.
+        params = {
+            k: [v for v in values if v != ""]
+            for k, values in request.GET.lists()
+            if k not in ("cursor", "export") and any(v != "" for v in values)
+        }
         for key, value in changes.items():
             if value is not None:
                 params[key] = [value]
@@ -134,6 +154,49 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
 
     def _export_url(self, request):
         return f"{request.path}?{self._params(request, export='xlsx')}"
+
+
+CARD_LABEL_HINTS = {
+    "status": ("状态", "阶段"),
+    "deadline": ("期限", "到期", "截止"),
+    "unit": ("单位", "企业"),
+}
+CARD_DETAILS = 2  # further columns shown on a card, "label：value"
+
+
+def card_layout(columns, card_fields: dict[str, str]) -> dict[str, int]:
+    """Which column fills which part of a card: {"title": 0, "status": 4, …} (column positions)."""
+    labels = [c.label for c in columns]
+    if card_fields:
+        return {part: labels.index(label) for part, label in card_fields.items() if label in labels}
+    layout = {"title": next((i for i, c in enumerate(columns) if c.link), 0)} if columns else {}
+    for part, hints in CARD_LABEL_HINTS.items():
+        for i, label in enumerate(labels):
+            if i not in layout.values() and any(hint in label for hint in hints):
+                layout[part] = i
+                break
+    return layout
+
+
+def cards(columns, rows, card_fields: dict[str, str]) -> list[dict]:
+    layout = card_layout(columns, card_fields)
+    if not layout:
+        return []
+    others = [i for i in range(len(columns)) if i not in layout.values()]
+    result = []
+    for _obj, cells in rows:
+        card = {part: cells[i] for part, i in layout.items()}
+        if "deadline" in layout:
+            card["deadline_label"] = columns[layout["deadline"]].label
+        card["details"] = [(columns[i].label, cells[i]) for i in others if cells[i] != ""][:CARD_DETAILS]
+        result.append(card)
+    return result
+
+
+def active_filter_count(request, filterset) -> int:
+    if filterset is None:
+        return 0
+    return sum(1 for name, values in request.GET.lists() if name in filterset.filters and any(values))
 
 
 class ObjectDetailView(PermissionRequiredMixin, ScopedObjectMixin, View):

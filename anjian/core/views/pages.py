@@ -4,18 +4,18 @@ from django.contrib import messages
 from django.contrib.auth.views import PasswordChangeView
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views import View
 
 from .. import filters
 from ..forms_admin import OrganisationForm, RoleForm, SectorForm, TerritoryForm, UserForm
-from ..homepage import describe_scope, home_sections
-from ..models import AuditEntry, Organisation, Sector, Territory, User
+from ..homepage import actions_for, describe_scope, home_sections, landing_url, shortcuts_for
+from ..models import ApiToken, AuditEntry, Organisation, Sector, Territory, User
 from ..permissions import has_perm
 from ..roles import Role
-from ..tables import Column
+from ..tables import Column, as_written
 from .generic import (
     ObjectDetailView,
     ObjectEditView,
@@ -28,10 +28,18 @@ ROLE_LABELS = dict(Role.choices)
 
 
 def home(request):
+    landing = landing_url(request.user)
+    if landing:
+        return redirect(landing)
     return render(
         request,
         "core/home.html",
-        {"sections": home_sections(request), "scope_text": describe_scope(request.user)},
+        {
+            "actions": actions_for(request.user),
+            "sections": home_sections(request),
+            "shortcuts": shortcuts_for(request.user),
+            "scope_text": describe_scope(request.user),
+        },
     )
 
 
@@ -61,10 +69,15 @@ class PasswordChange(PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
+        from .. import tokens
+
         response = super().form_valid(form)
         self.request.user.password_changed_at = timezone.now()
         self.request.user.save(update_fields=["password_changed_at"])
-        messages.success(self.request, "密码已修改。")
+        revoked = tokens.revoke_all(self.request.user, "密码已修改")
+        messages.success(
+            self.request, "密码已修改。" + (f"您的 {revoked} 个API令牌已同时吊销。" if revoked else "")
+        )
         return response
 
 
@@ -216,12 +229,13 @@ class UserDetail(ObjectDetailView):
     queryset = User.objects.select_related("organisation", "territory", "enterprise")
 
     def extra_context(self, obj):
-        from axes.models import AccessAttempt
+        from ..auth_limits import locked_somewhere
 
         return {
             "can_assign_role": has_perm(self.request.user, "core.assign_role"),
             "can_unlock": has_perm(self.request.user, "core.unlock_user"),
-            "locked": AccessAttempt.objects.filter(username=obj.username).exists(),
+            "can_revoke_tokens": has_perm(self.request.user, "core.revoke_apitoken"),
+            "locked": locked_somewhere(obj.username),
         }
 
 
@@ -258,7 +272,84 @@ class UserUnlock(PermissionRequiredMixin, ScopedObjectMixin, View):
         return redirect(user.get_absolute_url())
 
 
+# --- API tokens ----------------------------------------------------------------------------------------
+class MyApiTokens(View):
+    """我的API令牌: the owner's keys; a new key is shown on the answer to the POST that made it, and never again."""
+
+    template_name = "registration/api_tokens.html"
+
+    def get(self, request):
+        return self.render(request)
+
+    def post(self, request):
+        from .. import tokens
+
+        name = request.POST.get("name", "").strip()
+        if not name:
+            return self.render(request, error="请填写令牌用途，例如“数据交换脚本”。", status=400)
+        token, key = tokens.issue(request.user, name)
+        response = self.render(request, new_token=token, new_key=key)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def render(self, request, status=200, **context):
+        from .. import tokens
+
+        rows = [(t, tokens.status(t)) for t in request.user.api_tokens.select_related("user")[:100]]
+        context.update(
+            rows=rows, owner=request.user, own=True, idle_days=tokens.idle_days(), title="我的API令牌"
+        )
+        return render(request, self.template_name, context, status=status)
+
+
+class MyApiTokenRevoke(View):
+    def post(self, request, pk):
+        from .. import tokens
+
+        token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+        if tokens.revoke(token, "由本人吊销"):
+            messages.success(request, f"已吊销令牌 {token}。")
+        return redirect("core:my_tokens")
+
+
+class UserApiTokens(PermissionRequiredMixin, ScopedObjectMixin, View):
+    """The security administrator sees and revokes the API tokens of an account in their scope."""
+
+    model = User
+    permission = "core.revoke_apitoken"
+    template_name = "registration/api_tokens.html"
+
+    def get(self, request, pk):
+        from .. import tokens
+
+        user = self.get_object()
+        rows = [(t, tokens.status(t)) for t in user.api_tokens.select_related("user")[:100]]
+        context = {"rows": rows, "owner": user, "own": False, "title": f"{user} 的API令牌"}
+        return render(request, self.template_name, context)
+
+    def post(self, request, pk):
+        from .. import tokens
+
+        user = self.get_object()
+        reason = f"由安全管理员 {request.user.get_full_name()} 吊销"
+        if request.POST.get("token"):
+            token = get_object_or_404(ApiToken, pk=request.POST["token"], user=user)
+            count = int(tokens.revoke(token, reason))
+        else:
+            count = tokens.revoke_all(user, reason)
+        messages.success(request, f"已吊销 {count} 个令牌。")
+        return redirect("core:user_tokens", pk=user.pk)
+
+
 # --- audit trail ---------------------------------------------------------------------------------------
+def changes_text(entry: AuditEntry) -> str:
+    """The field changes of an entry in one line, by field label: 状态：填写中 → 已完成；…"""
+    return "；".join(
+        f"{label}：{as_written(old, '（空）')} → {as_written(new, '（空）')}"
+        for label, old, new in entry.change_rows
+    )
+
+
 class AuditList(ObjectListView):
     model = AuditEntry
     permission = "core.view_auditentry"
@@ -269,7 +360,7 @@ class AuditList(ObjectListView):
     export_permission = "core.export_auditentry"
     queryset = AuditEntry.objects.select_related("content_type")
     columns = [
-        Column("时间", "timestamp", link=True),
+        Column("时间", "timestamp", link=True, time_format="%Y-%m-%d %H:%M:%S"),
         Column("操作人", "actor_name"),
         Column("角色", lambda e: ROLE_LABELS.get(e.actor_role, e.actor_role)),
         Column("机构", "actor_organisation"),
@@ -284,9 +375,7 @@ class AuditList(ObjectListView):
         ),
         Column("对象", "object_repr"),
         Column("IP", "ip"),
-        Column(
-            "变更", lambda e: "；".join(f"{k}: {v[0]} → {v[1]}" for k, v in e.changes.items()), display=False
-        ),
+        Column("变更", changes_text, display=False),
         Column("说明", "message"),
     ]
 

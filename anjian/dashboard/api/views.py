@@ -1,8 +1,9 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from anjian.core.api.schema import ApiSchema
 from anjian.core.permissions import has_perm
 
 from .. import metrics
@@ -18,6 +19,7 @@ from ..views import chosen_period, chosen_territory
     responses={200: dict},
 )
 @api_view(["GET"])
+@schema(ApiSchema())
 def summary(request):
     """The dashboard's figures (headline and per child territory) for the user's scope, with their links."""
     if not has_perm(request.user, "dashboard.view_dashboard"):

@@ -1,12 +1,25 @@
 from rest_framework import serializers
 
-from anjian.core.api.serializers import ScopedModelSerializer
+from anjian.core.api.serializers import CleanModelSerializer, CleanSerializer, ScopedModelSerializer
 
 from .. import rules
-from ..models import Case, CaseDocument, DocumentKind, Measure, Provision, Talk, ViolationFinding
+from ..models import (
+    MEASURE_CHOICES,
+    Case,
+    CaseDocument,
+    DocumentKind,
+    Measure,
+    Provision,
+    Talk,
+    ViolationFinding,
+)
 
 
 class ProvisionSerializer(ScopedModelSerializer):
+    measures_allowed = serializers.ListField(
+        child=serializers.ChoiceField(choices=MEASURE_CHOICES), required=False, help_text="可采取的措施"
+    )
+
     class Meta:
         model = Provision
         fields = [
@@ -48,7 +61,7 @@ class MeasureSerializer(ScopedModelSerializer):
         read_only_fields = ["is_upper_limit", "status", "executed_on", "resumption_accepted_on"]
 
 
-class CaseDocumentSerializer(serializers.ModelSerializer):
+class CaseDocumentSerializer(CleanModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -126,13 +139,13 @@ class CaseSerializer(ScopedModelSerializer):
         ]
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(CleanSerializer):
     action = serializers.ChoiceField(choices=[(a.value, a.label) for a in rules.CaseAction])
     note = serializers.CharField(required=False, allow_blank=True, default="")
     transfer_to = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class IssueDocumentSerializer(serializers.Serializer):
+class IssueDocumentSerializer(CleanSerializer):
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
     body = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from anjian.core.api.serializers import ScopedModelSerializer
+from anjian.core.api.serializers import CleanModelSerializer, CleanSerializer, ScopedModelSerializer
 
 from ..models import (
     ExtensionRequest,
@@ -70,7 +70,7 @@ class HazardSerializer(ScopedModelSerializer):
         read_only_fields = fields
 
 
-class HazardRegisterSerializer(serializers.Serializer):
+class HazardRegisterSerializer(CleanSerializer):
     """Input of POST /api/hazards/hazards/ — passed to services.register_hazard."""
 
     enterprise = serializers.IntegerField()
@@ -88,7 +88,7 @@ class HazardRegisterSerializer(serializers.Serializer):
     stop_order = serializers.ChoiceField(choices=StopOrder.choices, required=False, default=StopOrder.NONE)
 
 
-class ActionSerializer(serializers.Serializer):
+class ActionSerializer(CleanSerializer):
     """Input of POST /api/hazards/hazards/{id}/<action>/; which fields matter depends on the action."""
 
     measures = serializers.CharField(required=False, allow_blank=True)
@@ -105,19 +105,19 @@ class ActionSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[StopOrder.PARTIAL, StopOrder.TOTAL], required=False)
 
 
-class PhotoSerializer(serializers.ModelSerializer):
+class PhotoSerializer(CleanModelSerializer):
     class Meta:
         model = HazardPhoto
         fields = ["id", "hazard", "kind", "original_name", "uploaded_at"]
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(CleanModelSerializer):
     class Meta:
         model = HazardReview
         fields = ["id", "hazard", "accepted", "opinion", "reviewer", "reviewed_at", "number"]
 
 
-class ExtensionSerializer(serializers.ModelSerializer):
+class ExtensionSerializer(CleanModelSerializer):
     class Meta:
         model = ExtensionRequest
         fields = [
@@ -135,7 +135,7 @@ class ExtensionSerializer(serializers.ModelSerializer):
         ]
 
 
-class SupervisionSerializer(serializers.ModelSerializer):
+class SupervisionSerializer(CleanModelSerializer):
     class Meta:
         model = HazardSupervision
         fields = [
@@ -153,7 +153,18 @@ class SupervisionSerializer(serializers.ModelSerializer):
         ]
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(CleanModelSerializer):
     class Meta:
         model = MajorHazardCriterion
-        fields = ["id", "sector", "standard", "document_no", "clause", "text", "is_active"]
+        fields = [
+            "id",
+            "code",
+            "version",
+            "sector",
+            "standard",
+            "document_no",
+            "clause",
+            "text",
+            "confidence",
+            "is_active",
+        ]

@@ -1,8 +1,13 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from .criteria import suggest_criteria
 from .views import HazardViewSet
 
 router = DefaultRouter()
 router.register("hazards", HazardViewSet, basename="hazard")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("criteria/suggest/", suggest_criteria, name="criteria-suggest"),
+    *router.urls,
+]

@@ -1,14 +1,16 @@
 """Hazard API: the same scope, permission table, transitions table and services as the pages.
 
 Listing and reading: GET /api/hazards/hazards/ (filters as the list page, keyset pagination).
-Registration: POST /api/hazards/hazards/ → services.register_hazard.
+Registration: POST /api/hazards/hazards/ → services.register_hazard (a refusal is HTTP 403).
 Actions: POST /api/hazards/hazards/{id}/<action>/ for every action of workflow.TRANSITIONS; a refusal is
-HTTP 409 with {"detail": <Chinese reason>}, bad input HTTP 400.
+HTTP 403 when the role may never take it, HTTP 409 with {"detail": <Chinese reason>} when the hazard's state
+or a guard refuses it, bad input HTTP 400.
 """
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers as drf_serializers
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -40,6 +42,7 @@ class HazardViewSet(ScopedModelViewSet):
     filterset_class = HazardFilter
     ordering_fields = ["id"]
     http_method_names = ["get", "post", "head", "options"]
+    conflict_actions = frozenset(workflow.ACTIONS)  # documented with a 409 (ApiSchema)
     permissions = {
         "read": "hazards.view_hazard",
         "create": "hazards.add_hazard",
@@ -88,13 +91,19 @@ class HazardViewSet(ScopedModelViewSet):
                 photos=request.FILES.getlist("photos"),
             )
         except TransitionRefused as exc:
-            return _refused(exc.reason)
+            # Registration has no prior state: a refusal is the role's, the unit's or the sector's (403).
+            return Response({"detail": exc.reason}, status=status.HTTP_403_FORBIDDEN)
         except ValidationError as exc:
             return _invalid(exc)
         return Response(s.HazardSerializer(hazard).data, status=status.HTTP_201_CREATED)
 
     def _run(self, request, pk, name):
         hazard = get_object_or_404(self.get_queryset(), pk=pk)
+        if request.user.role not in workflow.BY_ACTION[name].roles:
+            # The role may never do this: 403. A refusal by the hazard's state or a guard stays a 409.
+            return Response(
+                {"detail": workflow.refusal(hazard, request.user, name)}, status=status.HTTP_403_FORBIDDEN
+            )
         data = s.ActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -109,15 +118,33 @@ class HazardViewSet(ScopedModelViewSet):
         hazard.refresh_from_db()
         return Response(s.HazardSerializer(hazard).data)
 
-    @action(detail=False, methods=["get"], url_path="criteria")
+    @extend_schema(
+        parameters=[OpenApiParameter("sector", int, description="行业")],
+        responses=s.CriterionSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], url_path="criteria", pagination_class=None, filter_backends=[])
     def criteria(self, request):
+        """The active 重大事故隐患判定标准 entries (all of them, not paginated)."""
         rows = MajorHazardCriterion.objects.filter(is_active=True)
-        if request.query_params.get("sector"):
-            rows = rows.filter(sector_id=request.query_params["sector"])
+        sector = request.query_params.get("sector")
+        if sector:
+            if not (sector.isdecimal() and len(sector) <= 18):
+                return Response({"sector": ["行业编号应为整数。"]}, status=status.HTTP_400_BAD_REQUEST)
+            rows = rows.filter(sector_id=int(sector))
         return Response(s.CriterionSerializer(rows, many=True).data)
 
-    @action(detail=True, methods=["get"], url_path="available-actions")
+    @extend_schema(
+        responses=inline_serializer(
+            "AvailableAction",
+            {"action": drf_serializers.CharField(), "label": drf_serializers.CharField()},
+            many=True,
+        )
+    )
+    @action(
+        detail=True, methods=["get"], url_path="available-actions", pagination_class=None, filter_backends=[]
+    )
     def available(self, request, pk=None):
+        """The actions the signed-in user may take on the hazard now."""
         hazard = get_object_or_404(self.get_queryset(), pk=pk)
         return Response(
             [{"action": t.action, "label": t.label} for t in workflow.available_actions(hazard, request.user)]

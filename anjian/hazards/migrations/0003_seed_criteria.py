@@ -2,9 +2,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from anjian.hazards.data import seed_criteria
+    from anjian.hazards.data.legacy import seed_legacy_criteria
 
-    seed_criteria(apps.get_model("core", "Sector"), apps.get_model("hazards", "MajorHazardCriterion"))
+    seed_legacy_criteria(apps.get_model("core", "Sector"), apps.get_model("hazards", "MajorHazardCriterion"))
 
 
 class Migration(migrations.Migration):

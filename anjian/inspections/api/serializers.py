@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from anjian.core.api.serializers import ScopedModelSerializer
+from anjian.core.api.serializers import CleanModelSerializer, CleanSerializer, ScopedModelSerializer
 
 from ..forms import inspector_choices
 from ..models import (
@@ -13,13 +13,13 @@ from ..models import (
 )
 
 
-class ChecklistItemSerializer(serializers.ModelSerializer):
+class ChecklistItemSerializer(CleanModelSerializer):
     class Meta:
         model = ChecklistItem
         fields = ["id", "order", "category", "text", "basis", "major_clause"]
 
 
-class ChecklistTemplateSerializer(serializers.ModelSerializer):
+class ChecklistTemplateSerializer(CleanModelSerializer):
     items = ChecklistItemSerializer(many=True, read_only=True)
 
     class Meta:
@@ -60,13 +60,15 @@ class PlanSerializer(ScopedModelSerializer):
     def validate_risk_levels(self, value):
         from anjian.registry.models import RiskColour
 
+        if not isinstance(value, list):  # JSON null, a number or an object
+            raise serializers.ValidationError('风险等级应为列表，如 ["major", "high"]。')
         bad = [v for v in value if v not in RiskColour.values]
         if bad:
             raise serializers.ValidationError(f"未知的风险等级：{'、'.join(map(str, bad))}")
         return value
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(CleanModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
 
     class Meta:
@@ -84,7 +86,7 @@ class TaskSerializer(serializers.ModelSerializer):
         ]
 
 
-class InspectionItemSerializer(serializers.ModelSerializer):
+class InspectionItemSerializer(CleanModelSerializer):
     hazard_number = serializers.CharField(source="hazard.number", read_only=True, default=None)
 
     class Meta:
@@ -108,7 +110,7 @@ class InspectionItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["order", "text", "basis", "hazard", "hazard_number"]
 
 
-class ItemUpdateSerializer(serializers.Serializer):
+class ItemUpdateSerializer(CleanSerializer):
     """One entry of the `fill` action: an item id and the fields to set."""
 
     id = serializers.IntegerField()
@@ -186,7 +188,7 @@ class InspectionSerializer(ScopedModelSerializer):
         return fields
 
 
-class SignSerializer(serializers.Serializer):
+class SignSerializer(CleanSerializer):
     who = serializers.ChoiceField(choices=["inspector", "unit"])
     data_url = serializers.CharField()
     signer_name = serializers.CharField(max_length=50, required=False, allow_blank=True)

@@ -52,7 +52,7 @@ def test_inspector_fills_checklist_on_phone_and_registers_hazard(
     login(page, cast.inspector)
     page.goto(f"{page.base_url}/inspections/tasks/")
     page.click("[data-testid=my-tasks]")
-    page.click(f"text={cast.enterprise_a.name}")
+    page.click(f"text={cast.enterprise_a.name} >> visible=true")  # the phone card, not the hidden table
     page.click("[data-testid=start]")
     page.wait_for_selector("[data-testid=fill-form]")
     inspection = Inspection.objects.get()

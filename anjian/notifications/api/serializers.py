@@ -1,12 +1,12 @@
 from rest_framework import serializers
 
-from anjian.core.api.serializers import ScopedModelSerializer
+from anjian.core.api.serializers import CleanModelSerializer, CleanSerializer, ScopedModelSerializer
 
 from ..models import Delivery, Firing, KeyPeriod, Notification, ReminderRule
 from ..providers import kind_label, kind_labels
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(CleanModelSerializer):
     is_read = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -15,7 +15,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FiringSerializer(serializers.ModelSerializer):
+class FiringSerializer(CleanModelSerializer):
     step = serializers.CharField(source="rule.step", read_only=True)
     description = serializers.CharField(source="rule.describe", read_only=True)
 
@@ -40,7 +40,7 @@ class FiringSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TodoSerializer(serializers.Serializer):
+class TodoSerializer(CleanSerializer):
     title = serializers.CharField()
     url = serializers.CharField()
     action = serializers.CharField()
@@ -101,7 +101,7 @@ class KeyPeriodSerializer(ScopedModelSerializer):
         ]
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class DeliverySerializer(CleanModelSerializer):
     recipient = serializers.CharField(source="notification.recipient.get_full_name", read_only=True)
     title = serializers.CharField(source="notification.title", read_only=True)
 

@@ -6,7 +6,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from anjian.core.api.views import ScopedModelViewSet, ScopedReadOnlyViewSet
+from anjian.core.api.schema import ApiSchema
+from anjian.core.api.views import ID_REGEX, ScopedModelViewSet, ScopedReadOnlyViewSet
 from anjian.core.scope import ensure_in_scope
 
 from .. import filters, services
@@ -22,6 +23,8 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     queryset = Notification.objects.all()
     permissions = {"read": "notifications.view_notification", "write": "notifications.view_notification"}
     ordering = ("-id",)
+    lookup_value_regex = ID_REGEX
+    schema = ApiSchema()
 
     def get_queryset(self):
         return Notification.objects.filter(recipient=self.request.user)
@@ -51,6 +54,7 @@ class TodoViewSet(viewsets.ViewSet):
     """The signed-in user's to-do list, most urgent first (not paginated: it is what waits now)."""
 
     permissions = {"read": "notifications.view_todo"}
+    schema = ApiSchema()
 
     @extend_schema(responses=serializers.TodoSerializer(many=True))
     def list(self, request):

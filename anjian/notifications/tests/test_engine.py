@@ -92,14 +92,17 @@ def test_extended_deadline_fires_again_and_closing_resolves(cast, provider, perm
     assert not Firing.objects.filter(resolved_at__isnull=True).exists()
 
 
-def test_step_without_recipient_is_recorded_not_silent(cast, provider):
+def test_escalation_level_without_people_falls_back_to_the_territory_staff(cast, provider):
     provider.add(
         cast.enterprise_b, at(2026, 12, 1, 17), responsible=[cast.enterprise_b_user]
-    )  # no escalation
+    )  # no escalation ladder: level 1 goes to the nearest town staff (enterprise B is in town B)
     services.scan_deadlines(at(2026, 12, 2, 18))
     firing = Firing.objects.get(rule__step=Step.ESCALATE)
-    assert firing.outcome == Firing.Outcome.NO_RECIPIENT
-    assert "notifications.no_recipient" in history_actions(cast.enterprise_b)
+    assert firing.outcome == Firing.Outcome.SENT
+    assert firing.recipients == cast.town_b_user.get_full_name()
+    assert "属地镇街工作人员" in firing.fallback
+    assert inbox(cast.town_b_user) == ["escalate"]
+    assert "notifications.escalated" in history_actions(cast.enterprise_b)
 
 
 def test_a_claimed_firing_is_never_performed_twice(cast, permit):

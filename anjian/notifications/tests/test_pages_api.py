@@ -43,6 +43,7 @@ PAGES = [
     ("/notifications/key-periods/", BUSINESS),
     ("/notifications/key-periods/add/", OFFICE),
     ("/notifications/deliveries/", OFFICE),
+    ("/notifications/recipient-gaps/", OFFICE),
     ("/notifications/preferences/", ALL),
 ]
 API = [

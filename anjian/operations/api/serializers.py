@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from anjian.core.api.serializers import ScopedModelSerializer
+from anjian.core.api.serializers import CleanSerializer, ScopedModelSerializer
 
 from ..models import (
     Drill,
@@ -52,14 +52,14 @@ class TipSerializer(ScopedModelSerializer):
         read_only_fields = fields
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(CleanSerializer):
     organisation = serializers.IntegerField()
     due_date = serializers.DateField()
     sector = serializers.IntegerField(required=False, allow_null=True)
     urgent = serializers.BooleanField(default=False)
 
 
-class VerifySerializer(serializers.Serializer):
+class VerifySerializer(CleanSerializer):
     founded = serializers.BooleanField()
     verification = serializers.CharField()
     public_reply = serializers.CharField(required=False, allow_blank=True, default="")
@@ -109,7 +109,7 @@ class NoticeSerializer(ScopedModelSerializer):
         read_only_fields = fields
 
 
-class AckSerializer(serializers.Serializer):
+class AckSerializer(CleanSerializer):
     measures = serializers.CharField()
 
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from anjian.core.api.serializers import ScopedModelSerializer
+from anjian.core.api.serializers import CleanModelSerializer, ScopedModelSerializer
 from anjian.core.roles import Role
 
 from .. import rules
@@ -11,6 +11,7 @@ from ..models import (
     HazardousChemical,
     Licence,
     MajorHazardSource,
+    RiskColour,
     RiskPoint,
     SpecialEquipment,
 )
@@ -22,6 +23,8 @@ class EnterpriseSerializer(ScopedModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     risk_level_display = serializers.CharField(source="get_risk_level_display", read_only=True)
     is_blacklisted = serializers.BooleanField(read_only=True)
+    # "" until the unit's risk points are assessed (未评定): documented as a blank choice, not only the colours.
+    risk_level = serializers.ChoiceField(choices=RiskColour.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Enterprise
@@ -191,7 +194,7 @@ class SpecialEquipmentSerializer(ScopedModelSerializer):
         ]
 
 
-class BlacklistEntrySerializer(serializers.ModelSerializer):
+class BlacklistEntrySerializer(CleanModelSerializer):
     status = serializers.CharField(read_only=True)
 
     class Meta:

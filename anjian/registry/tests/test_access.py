@@ -219,7 +219,7 @@ def test_blacklist_badge_shows_on_list_and_detail(cast, client_for):
     make_listing(cast.enterprise_a, date.today())
     client = client_for(cast.office)
     listing = client.get("/registry/enterprises/").content.decode()
-    assert listing.count('data-testid="blacklist-badge"') == 1
+    assert listing.count('data-testid="blacklist-badge"') == 2  # the table and the phone card
     detail = client.get(f"/registry/enterprises/{cast.enterprise_a.pk}/").content.decode()
     assert 'data-testid="blacklist-badge"' in detail
     only_black = client.get("/registry/enterprises/?blacklisted=yes").content.decode()

@@ -80,3 +80,28 @@ def test_risk_map_chart_and_enterprise_tabs(live_cast, page, login):
     assert page.get_by_test_id("risk-badge").first.inner_text() == "重大风险（红）"
     page.get_by_role("tab", name="风险点").click()
     assert page.get_by_role("link", name="液氯储罐区").is_visible()
+
+
+def test_enterprise_file_tabs_on_a_phone(live_cast, phone_page, login):
+    from datetime import date
+
+    from anjian.registry.models import Licence
+
+    page = phone_page
+    make_risk_point(live_cast.enterprise_a, name="液氯储罐区")
+    Licence.objects.create(
+        enterprise=live_cast.enterprise_a, kind="safety", number="A-1", valid_until=date.today()
+    )
+    login(page, live_cast.office)
+    page.goto(f"{page.base_url}/registry/enterprises/{live_cast.enterprise_a.pk}/")
+    strip = page.get_by_test_id("enterprise-tabs")
+    # On a phone the strip scrolls sideways instead of wrapping onto several lines.
+    assert strip.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert strip.evaluate("el => getComputedStyle(el).overflowX") == "auto"
+    page.get_by_role("tab", name="动态").click()
+    expect(page.get_by_test_id("timeline")).to_contain_text("液氯储罐区")
+    expect(page.get_by_role("tab", name="动态")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("tab", name="风险点")).to_have_attribute("aria-selected", "false")
+    assert page.url.endswith("?tab=timeline")
+    page.get_by_role("tab", name="证照").click()
+    expect(page.get_by_test_id("tab-pane")).to_contain_text("A-1")

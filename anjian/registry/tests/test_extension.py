@@ -21,21 +21,27 @@ def request_for(user):
 
 
 def test_other_apps_add_tabs_to_the_enterprise_page(cast, client_for, monkeypatch):
-    def hazards_tab(request, enterprise):
-        return {
-            "key": "hazards",
-            "title": "隐患（测试）",
-            "template": "registry/tabs/checkpoints.html",
-            "context": {"rows": []},
-            "count": 0,
-            "order": 200,
-        }
-
-    monkeypatch.setattr(tabs, "tab_providers", lambda: (*tabs.REGISTRY_TABS, hazards_tab))
+    hazards_tab = tabs.EnterpriseTab(
+        key="hazards_test",
+        title="隐患（测试）",
+        order=200,
+        permission="registry.view_register",
+        records=lambda e: Licence.objects.filter(enterprise=e),
+        template="registry/tabs/licences.html",
+    )
+    monkeypatch.setattr(tabs, "all_tabs", lambda: (*tabs.REGISTRY_TABS, hazards_tab))
     html = client_for(cast.office).get(f"/registry/enterprises/{cast.enterprise_a.pk}/").content.decode()
     assert "隐患（测试）" in html
-    keys = [t["key"] for t in tabs.tabs_for(request_for(cast.office), cast.enterprise_a)]
-    assert keys[0] == "risk_points" and keys[-1] == "hazards"
+    keys = [t.key for t in tabs.tab_views(cast.office, cast.enterprise_a)]
+    assert keys[0] == "risk_points" and keys[-2:] == ["hazards_test", "timeline"]
+
+
+def test_apps_contribute_tabs_through_enterprise_tabs_modules():
+    keys = [t.key for t in tabs.all_tabs()]
+    assert keys[:2] == ["risk_points", "licences"]
+    assert len(keys) == len(set(keys))
+    orders = [t.order for t in tabs.all_tabs()]
+    assert orders == sorted(orders)
 
 
 def test_badges_render_for_any_template(cast):

@@ -2,6 +2,9 @@
 (function () {
   "use strict";
 
+  // htmx would add its indicator rules as an inline <style>, which the CSP refuses; anjian.css has them.
+  if (window.htmx) window.htmx.config.includeIndicatorStyles = false;
+
   // A partial request that fails must never leave the old rows on screen looking like the answer:
   // replace the target's content with a visible error, so nobody reads or exports stale results.
   function showFailure(event, text) {
@@ -16,6 +19,15 @@
     var exportLink = document.getElementById("export-link");
     if (exportLink && target.id === "results") exportLink.classList.add("disabled");
   }
+
+  // Wide tables scroll sideways on a phone: keyboard users must be able to focus and scroll them too.
+  function focusableScrollers(root) {
+    (root || document).querySelectorAll(".table-responsive:not([tabindex])").forEach(function (el) {
+      el.setAttribute("tabindex", "0");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusableScrollers(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { focusableScrollers(event.detail.elt); });
 
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr ? event.detail.xhr.status : "";

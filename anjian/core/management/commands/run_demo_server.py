@@ -8,7 +8,7 @@ import threading
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 def _scan_forever(interval: int, stop: threading.Event):
@@ -27,7 +27,13 @@ class Command(BaseCommand):
         parser.add_argument("--scan-interval", type=int, default=300, help="扫描间隔（秒）")
 
     def handle(self, *args, addrport, scan_interval, **options):
+        from django.conf import settings
         from django.core.management import get_commands
+
+        if settings.DEPLOYMENT != "embedded":
+            raise CommandError(
+                "演示服务器只用于嵌入式模式（DEPLOYMENT=embedded）；生产环境请用 gunicorn 运行 anjian.wsgi。"
+            )
 
         stop = threading.Event()
         if "run_deadlines" in get_commands():

@@ -1,5 +1,7 @@
-"""Seed clauses of the 重大事故隐患判定标准 catalogue (rules.md §2.2 examples). The office maintains the catalogue
-afterwards; rows are never deleted (hazards cite the text in force when they were graded, rules.md §2)."""
+"""The first seed clauses of the 重大事故隐患判定标准 (rules.md §2.2 examples), entered before the full catalogue.
+
+Kept only for migration 0003 (installations that ran it have these rows); the criteria catalogue migration moves hazards off them
+onto the catalogue (anjian/hazards/data/__init__.py) and keeps the rows as superseded."""
 
 GONGMAO = ("工贸企业重大事故隐患判定标准", "应急管理部令第10号")
 HUAGONG = ("化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）", "安监总管三〔2017〕121号")
@@ -157,8 +159,8 @@ CRITERIA = [
 ]
 
 
-def seed_criteria(sector_model, criterion_model) -> int:
-    """Create missing seed clauses (idempotent); returns how many were created."""
+def seed_legacy_criteria(sector_model, criterion_model) -> int:
+    """Create missing first seed clauses (idempotent); returns how many were created."""
     sectors = {s.code: s for s in sector_model.objects.all()}
     created = 0
     for order, (code, (standard, document_no), clause, text) in enumerate(CRITERIA):

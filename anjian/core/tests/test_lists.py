@@ -1,0 +1,138 @@
+"""List pages as people use them: filters in plain words (全部, 是/否, status chips), "共 N 条" without an
+unbounded COUNT(*), and rows as cards on a phone."""
+
+import django_filters
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from anjian.core import pagination
+from anjian.core.filters import FilterSet, UserFilter
+from anjian.core.models import Territory, User
+from anjian.core.pagination import CountHint, count_hint
+from anjian.core.roles import Role
+from anjian.core.tables import Column
+from anjian.core.views.generic import card_layout, cards
+
+pytestmark = pytest.mark.django_db
+
+
+def request_for(rf, user):
+    request = rf.get("/")
+    request.user = user
+    return request
+
+
+# --- filters ---------------------------------------------------------------------------------------------
+def test_choice_and_model_choice_filters_offer_all_not_dashes(cast, rf):
+    form = UserFilter(None, queryset=User.objects.all(), request=request_for(rf, cast.sys_admin)).form
+    for name in ("role", "territory"):
+        html = str(form[name])
+        assert '<option value="" selected>全部</option>' in html, name
+        assert "---------" not in html
+
+
+def test_yes_no_filters_say_all_yes_no(cast, rf):
+    request = request_for(rf, cast.sys_admin)
+    html = str(UserFilter(None, queryset=User.objects.all(), request=request).form["is_active"])
+    assert [*map(str.strip, html.split("</option>")[:3])] == [
+        '<select name="is_active" class="form-select" id="id_is_active">\n  <option value="" selected>全部',
+        '<option value="true">是',
+        '<option value="false">否',
+    ]
+    assert "未知" not in html
+    chosen = UserFilter({"is_active": "false"}, queryset=User.objects.all(), request=request)
+    assert '<option value="false" selected>否</option>' in str(chosen.form["is_active"])
+    assert chosen.is_valid() and not chosen.qs.filter(is_active=True).exists()
+    everyone = UserFilter({"is_active": ""}, queryset=User.objects.all(), request=request)
+    assert everyone.is_valid() and everyone.qs.count() == User.objects.count()
+
+
+class StatusFilter(FilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        label="状态", field_name="role", choices=[(Role.OFFICE, "安委办"), (Role.TOWN, "镇街")]
+    )
+    stage = django_filters.ChoiceFilter(
+        label="阶段", field_name="role", choices=[(Role.GRID, "网格员"), (Role.LEADER, "领导")]
+    )
+    role = django_filters.ChoiceFilter(label="角色状态", choices=Role.choices)  # 9 values: too many chips
+
+    class Meta:
+        model = User
+        fields = ["status", "stage", "role"]
+
+
+def test_status_filters_are_toggle_chips(cast):
+    filterset = StatusFilter({"status": [Role.OFFICE, Role.TOWN]}, queryset=User.objects.all())
+    chips = str(filterset.form["status"])
+    assert chips.count('type="checkbox" class="btn-check"') == 2 and chips.count(" checked") == 2
+    assert set(filterset.qs.values_list("role", flat=True)) == {Role.OFFICE, Role.TOWN}
+    single = str(filterset.form["stage"])  # one choice: radio chips, 全部 first
+    assert single.count('type="radio" class="btn-check"') == 3 and 'value="" id="id_stage_0"' in single
+    assert ">全部</label>" in single
+    assert str(filterset.form["role"]).startswith("<select")
+
+
+def test_list_page_renders_the_plain_filters(cast, client_for):
+    html = client_for(cast.sys_admin).get("/core/users/").content.decode()
+    assert ">全部</option>" in html and ">是</option>" in html and ">否</option>" in html
+    assert "---------" not in html and "未知" not in html
+
+
+# --- how many rows ---------------------------------------------------------------------------------------
+def test_count_hint_is_exact_below_the_limit(cast):
+    queryset = Territory.objects.all()
+    with CaptureQueriesContext(connection) as queries:
+        hint = count_hint(queryset, limit=1000)
+    assert hint == CountHint(queryset.count(), exact=True)
+    assert str(hint) == f"共 {queryset.count()} 条"
+    assert "LIMIT" in queries[0]["sql"].upper()  # never an unbounded COUNT(*)
+
+
+def test_count_hint_past_the_limit_is_approximate(cast):
+    hint = count_hint(Territory.objects.all(), limit=3)
+    assert not hint.exact
+    if connection.vendor == "postgresql":  # the planner's estimate, or the floor if it guesses lower
+        assert str(hint).startswith(("约 ", "超过 3 条"))
+    else:
+        assert str(hint) == "超过 3 条"
+
+
+def test_count_hint_uses_the_planner_estimate_where_there_is_one(cast, monkeypatch):
+    monkeypatch.setattr(pagination, "_planner_estimate", lambda queryset: 123_456)
+    hint = count_hint(Territory.objects.all(), limit=3)
+    assert hint == CountHint(120_000, exact=False, estimated=True)
+    assert str(hint) == "约 120,000 条"
+
+
+def test_list_page_shows_the_count(cast, client_for):
+    html = client_for(cast.office).get("/core/territories/").content.decode()
+    visible = Territory.objects.filter(path__startswith=cast.district.path).count()
+    assert f'data-testid="count-hint">共 {visible} 条<' in html
+
+
+# --- phone cards -----------------------------------------------------------------------------------------
+def test_card_parts_come_from_column_labels():
+    columns = [
+        Column("隐患编号", "number", link=True),
+        Column("单位", "enterprise.name"),
+        Column("隐患描述", "description"),
+        Column("级别", "grade"),
+        Column("状态", "status"),
+        Column("整改期限", "deadline"),
+    ]
+    assert card_layout(columns, {}) == {"title": 0, "status": 4, "deadline": 5, "unit": 1}
+    assert card_layout(columns, {"title": "隐患描述", "status": "状态"}) == {"title": 2, "status": 4}
+    rows = [(None, ["YH1", "甲企业", "", "一般", "整改中", "2026-12-01"])]
+    (card,) = cards(columns, rows, {})
+    assert card["title"] == "YH1" and card["unit"] == "甲企业" and card["deadline_label"] == "整改期限"
+    assert card["details"] == [("级别", "一般")]  # empty cells are left out
+
+
+def test_list_html_has_a_card_per_row_for_phones(cast, client_for):
+    html = client_for(cast.office).get("/core/territories/").content.decode()
+    assert 'class="table-responsive d-none d-md-block"' in html
+    assert 'class="d-md-none list-cards" data-testid="object-cards"' in html
+    rows = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0].count("<tr>")
+    assert html.count('data-testid="object-card"') == rows > 0
+    assert 'data-testid="filter-toggle"' in html  # on a phone the filters fold away behind one button
