@@ -102,7 +102,11 @@ def access_log_5xx(path: Path, windows: list[tuple[str, float, float]]) -> Count
             continue
         if status < 500:
             continue
-        name = next((n for n, start, end in windows if start - 1 <= stamp <= end), "outside any fault window")
+        # The latest fault that had begun: with short runs a fault's grace period overlaps the next fault.
+        name = next(
+            (n for n, start, end in reversed(windows) if start - 1 <= stamp <= end),
+            "outside any fault window",
+        )
         counts[name] += 1
     return counts
 
@@ -145,7 +149,7 @@ def inject(stack: Stack, args, started: float, windows: list, note):
         (args.worker_at * duration, "Celery worker killed"),
         (args.redis_at * duration, "Redis stopped"),
     ]
-    for at, name in plan:
+    for at, name in sorted(plan):
         while time.monotonic() - started < at:
             if stack.procs["locust"].poll() is not None:
                 raise RuntimeError("locust ended before the faults were injected")
@@ -220,7 +224,7 @@ def main():
             f"every failure clean (Chinese message, no traceback): "
             f"{sum(int(f['Occurrences']) for f in unclean)} unclean of {totals(stats)['errors']}",
         )
-        recovered_at = windows[-1][2]
+        recovered_at = max(end for _, _, end in windows)
         req_after, fail_after = history_failures_after(stack.out, recovered_at)
         checks.add(
             fail_after == 0,

@@ -164,6 +164,18 @@ USER_FIELDS = (
     "enterprise_b_user",
     "outsider_office",
 )
+# One user of each role (the first of each kind in USER_FIELDS): for checks that run once per role.
+ONE_PER_ROLE = (
+    "office",
+    "leader",
+    "inspector",
+    "town_a_user",
+    "grid_a_user",
+    "enterprise_a_user",
+    "sys_admin",
+    "sec_admin",
+    "audit_admin",
+)
 
 
 def load_cast() -> Cast | None:

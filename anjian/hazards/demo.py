@@ -70,7 +70,13 @@ def _photo(after: bool = False):
 
 
 def build(ctx) -> None:
+    from anjian.core.models import Sector
     from anjian.registry.models import Enterprise
+
+    from .data import seed_criteria
+
+    # `demo_data --reset` flushes the tables, the catalogue's seeded clauses included: seed them again.
+    seed_criteria(Sector, MajorHazardCriterion)
 
     rng = ctx.rng
     enterprises = list(getattr(ctx, "enterprise_list", None) or Enterprise.objects.order_by("pk"))

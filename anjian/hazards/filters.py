@@ -20,6 +20,7 @@ class HazardFilter(SearchFilterMixin, TerritoryFilterMixin):
     source = django_filters.ChoiceFilter(label="来源", choices=Source.choices)
     supervision_level = django_filters.ChoiceFilter(label="挂牌督办", choices=SupervisionLevel.choices)
     open = django_filters.BooleanFilter(label="未销号", method="filter_open")
+    major_basis_pending = django_filters.BooleanFilter(label="待补充判定依据")
     enterprise = IdFilter(label="单位编号", field_name="enterprise_id", widget=forms.HiddenInput)
     found_after = django_filters.DateFilter(label="发现日期起", field_name="found_on", lookup_expr="gte")
     found_before = django_filters.DateFilter(label="发现日期止", field_name="found_on", lookup_expr="lte")
@@ -37,6 +38,7 @@ class HazardFilter(SearchFilterMixin, TerritoryFilterMixin):
             "open",
             "supervision_level",
             "source",
+            "major_basis_pending",
             "enterprise",
             "found_after",
             "found_before",

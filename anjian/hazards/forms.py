@@ -121,7 +121,7 @@ class HazardRegisterForm(StyledForm):
             if data.get("rectified_on_spot"):
                 self.add_error("rectified_on_spot", "重大事故隐患不能现场立即整改销号。")
         criterion = data.get("major_criterion")
-        if criterion and data.get("sector") and criterion.sector_id != data["sector"].pk:
+        if criterion and data.get("sector") and not criterion.applies_to(data["sector"]):
             self.add_error("major_criterion", "所选判定条款不属于所选行业领域。")
         if criterion and not data.get("sector"):
             data["sector"] = criterion.sector

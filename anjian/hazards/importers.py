@@ -11,7 +11,8 @@ corrected file, or the same file twice, imports without duplicates.
 """
 
 import contextlib
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,7 +20,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from anjian.core.audit import record_action
-from anjian.core.importing import ImportColumn, Importer, normalise_header, parse_date, register
+from anjian.core.importing import (
+    ImportColumn,
+    Importer,
+    normalise_header,
+    normalise_text,
+    parse_date,
+    register,
+)
 from anjian.core.scope import restrict
 from anjian.registry.importers import EnterpriseMatcher
 from anjian.registry.models import Enterprise
@@ -73,6 +81,22 @@ def parse_grade(text: str) -> str:
     raise ValidationError(f"级别“{text}”无法识别：只能填写“一般”或“重大”（也可写一般隐患、重大事故隐患）。")
 
 
+_DAYS = re.compile(r"^(\d{1,3})\s*(?:个)?(?:天|日|工作日)?(?:内)?$")
+IMMEDIATE_WORDS = ("立即", "立行立改", "当场", "马上", "即查即改")
+
+
+def parse_deadline(text: str):
+    """整改期限 as ledgers write it: a date, a number of days after discovery ("7", "15天", "30日内"), or 立即 /
+    当场 (the day it was found). Days are turned into a date once the discovery date is known (form.clean)."""
+    value = normalise_text(text)
+    match = _DAYS.match(value)
+    if match:  # at most three digits: never an Excel serial
+        return int(match.group(1))
+    if any(value.startswith(word) for word in IMMEDIATE_WORDS):
+        return 0
+    return parse_date(text)
+
+
 def rectification_state(note: str) -> str | None:
     """Status the old ledger's 整改情况 describes, or None when the words say nothing about it."""
     text = normalise_header(note)
@@ -98,7 +122,7 @@ class HazardImportForm(forms.Form):
     inspector_names = forms.CharField(max_length=200, required=False)
     measures = forms.CharField(required=False)
     responsible_person = forms.CharField(max_length=100, required=False)
-    deadline = forms.DateField(required=False)
+    deadline = forms.Field(required=False)  # a date, or days after found_on (parse_deadline)
     rectification_note = forms.CharField(required=False)
     reviewer_name = forms.CharField(max_length=100, required=False)
     reviewed_on = forms.DateField(required=False)
@@ -121,6 +145,10 @@ class HazardImportForm(forms.Form):
     def clean(self):
         data = super().clean()
         found_on, deadline = data.get("found_on"), data.get("deadline")
+        if isinstance(deadline, int) and found_on:
+            deadline = data["deadline"] = found_on + timedelta(days=deadline)
+        elif deadline in ("", None) or isinstance(deadline, int):
+            deadline = data["deadline"] = None
         if found_on and found_on > timezone.localdate():
             self.add_error("found_on", "发现时间不能晚于今天。")
         if found_on and deadline and deadline < found_on:
@@ -257,8 +285,9 @@ class HazardImporter(Importer):
             ImportColumn(
                 "整改期限",
                 "deadline",
-                parse=parse_date,
+                parse=parse_deadline,
                 example="2026-03-30",
+                help="日期，或发现后的天数（如 15、15天、30日内），或“立即”",
                 synonyms=("整改时限", "整改期限日期", "限期", "整改截止时间", "完成时限"),
             ),
             ImportColumn(

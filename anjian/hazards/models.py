@@ -192,6 +192,16 @@ class MajorHazardCriterion(Audited):
     def needs_check(self) -> bool:
         return self.confidence != Confidence.VERIFIED
 
+    def applies_to(self, sector) -> bool:
+        """The clause's own sector, or any sector its standard applies to (工贸 第三条 also judges a 粉尘涉爆
+        unit: 《工贸企业重大事故隐患判定标准》 covers the sub-sectors it names)."""
+        sector_id = getattr(sector, "pk", None)
+        if sector_id is None:
+            return False
+        if self.sector_id == sector_id:
+            return True
+        return self.standard_ref_id is not None and self.standard_ref.sectors.filter(pk=sector_id).exists()
+
 
 class ClauseSuggestion(models.Model):
     """What the registration page suggested for a description, and which clause the user took (if any). Kept to

@@ -163,7 +163,7 @@ def register_hazard(
     if reason:
         raise TransitionRefused(reason)
     if major_criterion is not None:
-        if major_criterion.sector_id != getattr(sector, "pk", None):
+        if not major_criterion.applies_to(sector):
             raise ValidationError({"major_criterion": "所选判定条款不属于该隐患的行业领域。"})
         major_clause = major_clause or major_criterion.citation
     if grade == Grade.MAJOR and not (major_clause or "").strip():

@@ -530,10 +530,20 @@ def todo_count(user) -> int:
     from django.core.cache import cache
 
     key = f"notifications:todo_count:{user.pk}"
-    count = cache.get(key)
+    try:
+        count = cache.get(key)
+    except Exception:  # the cache (Redis) is down: count directly, the badge must not fail every page
+        logger.warning("todo_count: cache unavailable, counting directly", exc_info=True)
+        count, cache_up = None, False
+    else:
+        cache_up = True
     if count is None:
         count = sum(1 for e in todo_for(user, with_history=False) if not e.error)
-        cache.set(key, count, 60)
+        if cache_up:
+            try:
+                cache.set(key, count, 60)
+            except Exception:
+                logger.warning("todo_count: cache unavailable", exc_info=True)
     return count
 
 

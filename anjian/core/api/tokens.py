@@ -14,10 +14,11 @@ from rest_framework.response import Response
 
 from .. import tokens
 from ..auth_limits import lockout_response
-from ..context import _current, acting_as
+from ..context import acting_as
 from ..models import ApiToken, User
 from ..permissions import has_perm
 from ..scope import restrict
+from .views import ID_REGEX, ActorFromTokenMixin
 
 REVOKE_ANY = "core.revoke_apitoken"
 SIGN_IN_NAME = "接口登录（/api/auth/token/）"
@@ -69,28 +70,16 @@ def new_token_answer(token, key) -> dict:
 
 
 class ApiTokenViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ActorFromTokenMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     queryset = ApiToken.objects.none()  # for the schema; requests use get_queryset
     serializer_class = ApiTokenSerializer
     permission_classes = [IsAuthenticated]
-    lookup_value_regex = r"[0-9]{1,18}"
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        # Token-authenticated calls are authenticated here, after the middleware: tell the audit trail.
-        if request.user.is_authenticated and _current.get().user is None:
-            self._actor_context = acting_as(
-                user=request.user, ip=request.META.get("REMOTE_ADDR"), label=request.user.get_full_name()
-            )
-            self._actor_context.__enter__()
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        context = getattr(self, "_actor_context", None)
-        if context is not None:
-            context.__exit__(None, None, None)
-            self._actor_context = None
-        return super().finalize_response(request, response, *args, **kwargs)
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
         queryset = tokens_visible_to(self.request.user).select_related("user")

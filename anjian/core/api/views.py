@@ -12,16 +12,9 @@ from .schema import ApiSchema
 ID_REGEX = r"[0-9]{1,18}"
 
 
-class ScopedModelViewSet(viewsets.ModelViewSet):
-    """Subclasses set `queryset`, `serializer_class`, `filterset_class` and `permissions`.
-
-    Deleting is not offered: records are voided or closed through their services, never deleted.
-    """
-
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
-    permissions: dict[str, str] = {}
-    lookup_value_regex = ID_REGEX
-    schema = ApiSchema()
+class ActorFromTokenMixin:
+    """Token-authenticated calls are authenticated in the view, after the middleware bound the request's
+    actor: bind it here, so the audit trail says who did it."""
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -41,6 +34,18 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
             context.__exit__(None, None, None)
             self._actor_context = None
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ScopedModelViewSet(ActorFromTokenMixin, viewsets.ModelViewSet):
+    """Subclasses set `queryset`, `serializer_class`, `filterset_class` and `permissions`.
+
+    Deleting is not offered: records are voided or closed through their services, never deleted.
+    """
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    permissions: dict[str, str] = {}
+    lookup_value_regex = ID_REGEX
+    schema = ApiSchema()
 
     def get_queryset(self):
         return restrict(super().get_queryset(), self.request.user)

@@ -53,6 +53,7 @@ class ParseResult:
     file_errors: list[str]
     warnings: list[str] = field(default_factory=list)
     unknown_headers: list[str] = field(default_factory=list)  # headers waiting for the user's mapping
+    samples: dict[str, str] = field(default_factory=dict)  # an example value of each unknown header
     open_fields: list[tuple[str, str]] = field(default_factory=list)  # (field, header) not found in the file
     table_note: str = ""  # "第3行为表头，读取 2024年1月–12月 共12个工作表"
     sheets: list[str] = field(default_factory=list)
@@ -83,6 +84,7 @@ class TableRead:
     file_errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unknown_headers: list[str] = field(default_factory=list)
+    samples: dict[str, str] = field(default_factory=dict)
     open_fields: list[tuple[str, str]] = field(default_factory=list)
     note: str = ""
     sheets: list[str] = field(default_factory=list)
@@ -225,6 +227,7 @@ class Importer:
         read.open_fields = [(c.field, c.header) for c in self.columns if c.field not in found_fields]
         missing = [c.header for c in self.columns if c.required and c.field not in found_fields]
         if read.unknown_headers:
+            read.samples = self.sample_values(tables[0], set(read.unknown_headers))
             workbook.close()
             return read  # the user maps them first; rows are read after
         if missing:
@@ -274,6 +277,16 @@ class Importer:
             layouts.append(layout)
         return layouts, found_fields, unknown
 
+    @staticmethod
+    def sample_values(sheet, headers: set[str], rows: int = 5) -> dict[str, str]:
+        """The first value under each of `headers` in the first rows, to help the user say what a column is."""
+        samples: dict[str, str] = {}
+        for _index, (_number, values) in zip(range(rows), sheet.rows, strict=False):
+            for header, value in zip(sheet.headers, values, strict=False):
+                if header in headers and header not in samples and cell_text(value):
+                    samples[header] = cell_text(value)[:40]
+        return samples
+
     # --- parsing --------------------------------------------------------------------------------------
     def prefetch(self, rows: list[dict]) -> None:
         """Load in a few queries what validating every row needs (units, existing keys). Optional."""
@@ -285,6 +298,7 @@ class Importer:
             file_errors=read.file_errors,
             warnings=read.warnings,
             unknown_headers=read.unknown_headers,
+            samples=read.samples,
             open_fields=read.open_fields,
             table_note=read.note,
             sheets=read.sheets,

@@ -32,7 +32,7 @@ def store_parse_result(batch, result: ParseResult) -> None:
     # Said only when the file is not laid out like the template (header on row 1 of one sheet).
     if result.table_note and (len(result.sheets) > 1 or not result.table_note.startswith("第1行")):
         batch.summary["table"] = result.table_note
-    for name in ("unknown_headers", "confirmations"):
+    for name in ("unknown_headers", "samples", "confirmations"):
         if getattr(result, name):
             batch.summary[name] = getattr(result, name)
     if result.needs_mapping:

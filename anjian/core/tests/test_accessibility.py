@@ -6,20 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from anjian.core.testing import ONE_PER_ROLE
+
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
-ROLES = [
-    "office",
-    "leader",
-    "inspector",
-    "town_a_user",
-    "grid_a_user",
-    "enterprise_a_user",
-    "sys_admin",
-    "sec_admin",
-    "audit_admin",
-]
+ROLES = ONE_PER_ROLE
 BLOCKING = {"serious", "critical"}
 
 

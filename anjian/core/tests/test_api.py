@@ -3,6 +3,7 @@
 import pytest
 
 from anjian.core.models import Organisation
+from anjian.core.testing import ONE_PER_ROLE
 
 PAGE_AND_API = [
     ("/core/territories/", "/api/core/territories/"),
@@ -11,18 +12,7 @@ PAGE_AND_API = [
     ("/core/users/", "/api/core/users/"),
     ("/core/audit/", "/api/core/audit/"),
 ]
-USERS = [
-    "office",
-    "leader",
-    "inspector",
-    "town_a_user",
-    "grid_a_user",
-    "enterprise_a_user",
-    "sys_admin",
-    "sec_admin",
-    "audit_admin",
-    "outsider_office",
-]
+USERS = [*ONE_PER_ROLE, "outsider_office"]
 
 
 @pytest.mark.parametrize("user_name", USERS)

@@ -30,7 +30,9 @@ PRODUCTION_ENV = {
 
 
 def run(env_overrides, *args, code=None):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEPLOYMENT", "SECRET_KEY", "DEBUG"}}
+    # (The browser fixture sets DJANGO_ALLOW_ASYNC_UNSAFE for the live server: not part of a deployment.)
+    drop = {"DEPLOYMENT", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(env_overrides)
     command = [sys.executable, "manage.py", *args] if code is None else [sys.executable, "-c", code]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)

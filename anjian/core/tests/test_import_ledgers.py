@@ -132,6 +132,7 @@ def test_unknown_headers_go_to_mapping_then_are_remembered(cast, client_for):
     batch = upload(client, "hazards", plain_sheet(headers, rows, title="甲镇隐患台账"))
     assert batch.status == ImportBatch.Status.MAPPING
     assert batch.summary["unknown_headers"] == ["问题隐患", "片区", "检查类别"]
+    assert batch.summary["samples"] == {"问题隐患": "仓库堆放杂物", "片区": "东片", "检查类别": "日常检查"}
     page = client.get(f"/core/import/hazards/{batch.pk}/").content.decode()
     assert "无法自动识别" in page and "忽略（不导入此列）" in page
     # an answer missing: asked again, nothing stored
@@ -397,3 +398,25 @@ def test_synonyms_command_is_idempotent(cast):
     assert "问题隐患（添加）" in out.getvalue() and "存在问题" in out.getvalue()
     call_command("import_synonyms", "remove", "hazards", "问题隐患", stdout=out)
     assert not ImportColumnSynonym.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("written", "deadline"),
+    [
+        ("2024.4.20", date(2024, 4, 20)),
+        ("15", date(2024, 4, 16)),
+        ("15天", date(2024, 4, 16)),
+        ("30日内", date(2024, 5, 1)),
+        ("立即整改", date(2024, 4, 1)),
+        (45402, date(2024, 4, 20)),
+    ],
+)
+def test_deadline_as_days_or_immediately(cast, written, deadline):
+    data = plain_sheet(
+        ["单位", "存在问题", "级别", "检查时间", "整改时限（天）"], [[UNIT, "x", "一般", "2024.4.1", written]]
+    )
+    result = hazards(cast.inspector).parse(data)
+    assert result.errors == [], result.errors
+    data.seek(0)
+    hazards(cast.inspector).commit(data)
+    assert Hazard.objects.get().deadline == deadline

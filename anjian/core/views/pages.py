@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.views import PasswordChangeView
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views import View
@@ -408,7 +409,9 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
+    # Rendered without the request's context: the context processors and the session need the database,
+    # which may be the very thing that failed. The page itself is static.
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())
 
 
 def csrf_failure(request, reason=""):

@@ -158,3 +158,19 @@ def test_criteria_api_returns_codes(cast, client_for):
     codes = {r["code"] for r in rows}
     assert HC_05 in codes and len(codes) == 20
     assert {r["confidence"] for r in rows} == {"verified"}
+
+
+def test_a_clause_judges_every_sector_its_standard_covers(db):
+    """工贸's clauses also judge the sub-sectors the standard names (e.g. a 粉尘涉爆 unit), not only the sector
+    the clause was filed under; an unrelated sector is still refused."""
+    from anjian.core.models import Sector
+    from anjian.hazards.models import HazardStandard, MajorHazardCriterion
+
+    standard = next(s for s in HazardStandard.objects.all() if s.sectors.count() > 1)
+    clause = MajorHazardCriterion.objects.filter(standard_ref=standard, is_active=True).first()
+    other = standard.sectors.exclude(pk=clause.sector_id).first()
+    unrelated = Sector.objects.exclude(pk__in=standard.sectors.values("pk")).exclude(pk=clause.sector_id).first()
+    assert clause.applies_to(clause.sector)
+    assert clause.applies_to(other)
+    assert not clause.applies_to(unrelated)
+    assert not clause.applies_to(None)

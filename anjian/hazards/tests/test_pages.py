@@ -368,3 +368,17 @@ def test_ledger_export_and_order_open_in_libreoffice(cast, client_for, hazard, t
     assert "隐患描述" in csv and hazard.description in csv
     docx = client_for(cast.inspector).get(f"/hazards/{hazard.pk}/order.docx").content
     assert office_convert(docx, ".docx", "pdf", tmp_path).startswith(b"%PDF")
+
+
+def test_major_hazards_awaiting_their_clause_are_shown_and_can_be_listed(cast, client_for):
+    """Historic ledgers bring 重大 hazards without a 判定标准 clause: the page says so, the list finds them."""
+    from anjian.hazards.models import Hazard
+
+    hazard = make_hazard(cast)
+    other = make_hazard(cast)
+    # As the ledger importer leaves it (no clause yet); the importer's own tests cover how it gets there.
+    Hazard.objects.filter(pk=hazard.pk).update(grade="major", major_basis_pending=True, major_clause="")
+    client = client_for(cast.office)
+    assert "待补充判定依据" in client.get(hazard.get_absolute_url()).content.decode()
+    listed = client.get("/hazards/", {"major_basis_pending": "true"}).content.decode()
+    assert hazard.number in listed and other.number not in listed
