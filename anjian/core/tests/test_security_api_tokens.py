@@ -180,7 +180,7 @@ def test_earlier_plain_text_keys_are_moved_to_digests(cast):
     old_key = "0123456789abcdef0123456789abcdef01234567"
     with connection.cursor() as cursor:
         cursor.execute(
-            'CREATE TABLE authtoken_token ("key" varchar(40) PRIMARY KEY, created datetime, user_id bigint)'
+            'CREATE TABLE authtoken_token ("key" varchar(40) PRIMARY KEY, created timestamp with time zone, user_id bigint)'
         )
         cursor.execute(
             "INSERT INTO authtoken_token VALUES (%s, %s, %s)", [old_key, timezone.now(), cast.office.pk]
