@@ -11,10 +11,10 @@ def test_kept_database_connections_are_checked_before_reuse():
 
 
 def test_the_500_page_renders_without_the_database_or_the_session():
-    from anjian.core.views.pages import error_500
-
     from django.db import OperationalError
     from django.utils.functional import SimpleLazyObject
+
+    from anjian.core.views.pages import error_500
 
     def user_from_a_database_that_is_gone():
         raise OperationalError("the connection is closed")
