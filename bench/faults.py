@@ -191,18 +191,7 @@ def main():
     stack = Stack(args)
     checks = Checks()
     try:
-        print(f"stack in {stack.tmp}; results in {stack.out}", flush=True)
-        stack.prepare_source()
-        stack.start_postgres()
-        stack.start_redis()
-        stack.load_demo_data()
-        stack.start_web()
-        stack.start_worker()
-        print(
-            f"gunicorn {stack.url} ({args.workers} workers), PostgreSQL {stack.pg_version}/{stack.pg_cluster}"
-            f" port {stack.pg_port}, Redis port {stack.redis_port}; source {stack.commit or stack.src}",
-            flush=True,
-        )
+        stack.start_all()
         note = {"t0": time.time()}
         started = time.monotonic()
         locust = stack.start_locust()

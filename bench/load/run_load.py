@@ -69,18 +69,7 @@ def main():
     args = parser.parse_args()
     stack = Stack(args)
     try:
-        print(f"stack in {stack.tmp}; results in {stack.out}", flush=True)
-        stack.prepare_source()
-        stack.start_postgres()
-        stack.start_redis()
-        stack.load_demo_data()
-        stack.start_web()
-        stack.start_worker()
-        print(
-            f"gunicorn {stack.url} ({args.workers} workers), PostgreSQL {stack.pg_version}/{stack.pg_cluster}"
-            f" port {stack.pg_port}, Redis port {stack.redis_port}; source {stack.commit or stack.src}",
-            flush=True,
-        )
+        stack.start_all()
         started = time.monotonic()
         locust = stack.start_locust()
         locust.wait(timeout=args.minutes * 60 + 180)

@@ -260,6 +260,21 @@ class Stack:
         raise RuntimeError(f"timed out waiting for {what}")
 
     # --- load ---------------------------------------------------------------------------------------------
+    def start_all(self):
+        """Source, PostgreSQL, Redis, demo data, gunicorn and the worker, in that order; says where each is."""
+        print(f"stack in {self.tmp}; results in {self.out}", flush=True)
+        self.prepare_source()
+        self.start_postgres()
+        self.start_redis()
+        self.load_demo_data()
+        self.start_web()
+        self.start_worker()
+        print(
+            f"gunicorn {self.url} ({self.args.workers} workers), PostgreSQL {self.pg_version}/{self.pg_cluster}"
+            f" port {self.pg_port}, Redis port {self.redis_port}; source {self.commit or self.src}",
+            flush=True,
+        )
+
     def start_locust(self) -> subprocess.Popen:
         env = self.env()
         env["LOAD_WRITE_LOG"] = str(self.out / "writes.jsonl")
