@@ -130,6 +130,10 @@ def login(live_server):
     from anjian.core.testing import PASSWORD
 
     def do(page, user):
+        # Leave the current page first so no request still in flight can put back the previous
+        # user's session cookie (sessions are saved on every request), then start signed out.
+        page.goto("about:blank")
+        page.context.clear_cookies()
         page.goto(f"{live_server.url}/login/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", PASSWORD)

@@ -51,8 +51,9 @@ class OneLineRefusals(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         status = getattr(record, "status_code", None)
-        if status is None or status >= 500:
-            return True
+        if status is None or status >= 500 or getattr(record, "one_line", False):
+            return True  # the filter may sit on several handlers: rewrite a record once
+        record.one_line = True
         request = getattr(record, "request", None)
         user = getattr(request, "user", None)
         who = user.get_username() if user is not None and user.is_authenticated else "anonymous"

@@ -168,3 +168,11 @@ def test_server_errors_keep_their_traceback():
     assert OneLineRefusals().filter(record)
     assert record.exc_info is exc_info
     assert record.getMessage() == "Internal Server Error: /x/"
+
+
+def test_a_refusal_is_rewritten_once_when_several_handlers_filter_it():
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Forbidden: %s", ("/x/",), None)
+    record.status_code = 403
+    for _ in range(3):  # console handler, file handler, test capture …
+        assert OneLineRefusals().filter(record)
+    assert record.getMessage() == "Forbidden: /x/ user=anonymous"
