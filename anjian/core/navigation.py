@@ -59,7 +59,14 @@ def all_groups() -> tuple[MenuGroup, ...]:
                 raise
             continue
         groups.extend(module.MENU)
-    return tuple(sorted(groups, key=lambda g: g.order))
+    # An app may add entries to a group another app declares (e.g. 基础数据): one group per label.
+    merged: dict[str, MenuGroup] = {}
+    for group in groups:
+        if group.label in merged:
+            first = merged[group.label]
+            group = MenuGroup(first.label, first.items + group.items, min(first.order, group.order))
+        merged[group.label] = group
+    return tuple(sorted(merged.values(), key=lambda g: g.order))
 
 
 def menu_for(user) -> list[dict]:

@@ -48,14 +48,10 @@ PENALTY_TYPE_OF_MEASURE = {
 
 
 def work_calendar() -> rules.WorkCalendar:
-    """Holidays and 调休 workdays are data (rules.md R-0.3): settings ANJIAN_HOLIDAYS / ANJIAN_MAKEUP_WORKDAYS
-    as ISO dates. Without them only weekends are skipped."""
-    holidays = getattr(settings, "ANJIAN_HOLIDAYS", ())
-    makeup = getattr(settings, "ANJIAN_MAKEUP_WORKDAYS", ())
-    return rules.WorkCalendar(
-        holidays=frozenset(date.fromisoformat(d) for d in holidays),
-        makeup_workdays=frozenset(date.fromisoformat(d) for d in makeup),
-    )
+    """The official holiday schedule (rules.md R-0.3; 行政处罚法 第八十五条), maintained as data in workdays."""
+    from anjian.workdays.services import work_calendar as official
+
+    return official()
 
 
 def large_fine_threshold():
