@@ -228,6 +228,16 @@ def build(ctx: DemoContext) -> None:
         certificate_no="99010220001",
         phone="13900000002",
     )
+    # 行政处罚法 第四十二条: at least two certified officers handle a case — the department's second one.
+    ctx.add_user(
+        "yingji2",
+        "钱执法",
+        Role.INSPECTOR,
+        district,
+        ctx.organisations["yingji"],
+        certificate_no="99010220003",
+        phone="13900000007",
+    )
     ctx.add_user(
         "zhujian",
         "赵质安",

@@ -16,6 +16,7 @@ def build(ctx) -> None:
     seed_provisions(Provision)
     inspector = ctx.users["yingji"]
     office = ctx.users["anweiban"]
+    partner = ctx.users["yingji2"]  # 协办人: 行政处罚法 第四十二条, two officers per case
     hazchem = ctx.sectors["hazchem"]
     from anjian.registry.models import Enterprise
 
@@ -63,6 +64,7 @@ def build(ctx) -> None:
                 source_description=finding.source_reference,
                 facts=f"经查，{finding.enterprise.name}{finding.description}。",
                 filed_on=ctx.today - timedelta(days=days_ago),
+                co_handler=partner,
             )
             case = services.open_case(case, inspector, findings=[finding])
             if finding.provision_id:

@@ -80,7 +80,26 @@ def _penalties(case: Case):
     ]
 
 
+def _guard_officers(case: Case) -> str | None:
+    """行政处罚法 第四十二条 (rules.md EN-31): 执法人员不得少于两人, each holding a law-enforcement certificate.
+    Checked before the party is told of an intended penalty and before the decision."""
+    officers = [u for u in (case.handler, case.co_handler) if u is not None]
+    if len(officers) < 2 or case.handler_id == case.co_handler_id:
+        return "执法人员不得少于两人（行政处罚法 第四十二条）：请先在案件中指定持有执法证的协办人。"
+    uncertified = [u.name or u.username for u in officers if not (u.certificate_no or "").strip()]
+    if uncertified:
+        return (
+            "执法人员须持有执法证件（行政处罚法 第四十二条）："
+            + "、".join(uncertified)
+            + " 尚未登记执法证号。"
+        )
+    return None
+
+
 def _guard_notify(case: Case, user, params) -> str | None:
+    why = _guard_officers(case)
+    if why:
+        return why
     # 行政处罚法 第四十四条: the notice states the intended penalty and its basis.
     penalties = _penalties(case)
     if not penalties:
@@ -99,7 +118,7 @@ def _guard_approver(case: Case, user, params) -> str | None:
 
 
 def _guard_decide(case: Case, user, params) -> str | None:
-    why = _guard_approver(case, user, params)
+    why = _guard_approver(case, user, params) or _guard_officers(case)
     if why:
         return why
     # 行政处罚法 第六十二条/第六十四条: no decision before the party was heard.

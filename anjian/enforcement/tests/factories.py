@@ -15,9 +15,26 @@ def provision(code="L1-102") -> Provision:
     return Provision.objects.get(code=code)
 
 
+def partner(user):
+    """A second certified officer of `user`'s department: cases need two (行政处罚法 第四十二条)."""
+    from anjian.core.models import User
+    from anjian.core.testing import make_user
+
+    username = f"{user.username}_partner"
+    return User.objects.filter(username=username).first() or make_user(
+        username,
+        user.role,
+        user.territory,
+        user.organisation,
+        certificate_no=f"P-{user.pk:05d}",
+    )
+
+
 def open_case(cast, user=None, enterprise=None, sector=None, **extra) -> Case:
     user = user or cast.inspector
     enterprise = enterprise or cast.enterprise_a
+    if "co_handler" not in extra:
+        extra["co_handler"] = partner(user)
     case = Case(
         title=extra.pop("title", "未采取措施消除事故隐患"),
         enterprise=enterprise,

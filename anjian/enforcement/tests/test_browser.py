@@ -2,7 +2,7 @@
 
 import pytest
 
-from .factories import provision
+from .factories import partner, provision
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +19,7 @@ def test_case_from_hazard_to_decision_document(live_cast, page, login):
         grade="general",
         sector=cast.hazchem,
     )
+    second_officer = partner(cast.inspector)  # 行政处罚法 第四十二条: two officers
     base = page.base_url
     login(page, cast.inspector)
 
@@ -32,6 +33,7 @@ def test_case_from_hazard_to_decision_document(live_cast, page, login):
     # It shows on the office's unlinked list until a case is opened.
     page.click("[data-testid=open-case]")
     assert page.input_value("#id_title").startswith("甲化工有限公司涉嫌")
+    page.select_option("#id_co_handler", str(second_officer.pk))
     page.click("form.col-lg-8 button[type=submit]")
     page.wait_for_selector("[data-testid=case-stage]")
     assert page.inner_text("[data-testid=case-stage]") == "立案"

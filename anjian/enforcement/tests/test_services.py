@@ -11,7 +11,7 @@ from anjian.core.models import AuditEntry
 from anjian.enforcement import services
 from anjian.enforcement.models import CaseDocument, Measure, MeasureStatus, NoPenaltyReason
 
-from .factories import add_fine, finding, open_case, provision, to_decided
+from .factories import add_fine, finding, open_case, partner, provision, to_decided
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +113,34 @@ def test_transition_refusals_have_reasons(cast):
     assert set(case.measures.values_list("status", flat=True)) == {MeasureStatus.DECIDED}
     # Serving needs the decision document.
     assert "尚未制作行政处罚决定书" in services.refusal(case, "serve_and_execute", cast.inspector)
+
+
+def test_two_certified_officers_before_notice_and_decision(cast):
+    """EN-31 (行政处罚法 第四十二条): 执法人员不得少于两人, each with a certificate."""
+    case = open_case(cast, co_handler=None)
+    add_fine(case, cast.inspector)
+    case = services.transition(case, "investigate", cast.inspector)
+    assert "执法人员不得少于两人" in services.refusal(case, "notify", cast.inspector)
+    with pytest.raises(ValidationError, match="第四十二条"):
+        services.transition(case, "notify", cast.inspector)
+    helper = partner(cast.inspector)
+    helper.certificate_no = ""
+    helper.save()
+    case.co_handler = helper
+    case.save()
+    assert f"{helper.name} 尚未登记执法证号" in services.refusal(case, "notify", cast.inspector)
+    helper.certificate_no = "P-2"
+    helper.save()
+    case = services.transition(case, "notify", cast.inspector)
+    services.record_hearing(case, cast.inspector, waived=True)
+    case.refresh_from_db()
+    # The second officer left the case before the decision: refused again.
+    case.co_handler = None
+    case.save()
+    assert "执法人员不得少于两人" in services.refusal(case, "decide", cast.office)
+    case.co_handler = helper
+    case.save()
+    assert services.transition(case, "decide", cast.office).stage == "decided"
 
 
 def test_hearing_requested_blocks_until_held(cast):
@@ -354,7 +382,7 @@ def test_deadlines_and_todo(cast):
     to_decided(cast, case)
     items = list(deadlines.deadline_items("enforcement.deadline", timezone.now() + timedelta(days=5)))
     assert [i.title for i in items] == ["甲化工有限公司：责令限期整改期限"]
-    assert items[0].responsible == (cast.inspector,)
+    assert items[0].responsible == (cast.inspector, case.co_handler)  # both officers answer for it
     assert list(deadlines.deadline_items("enforcement.deadline", timezone.now())) == []
     todo = list(deadlines.todo_items(cast.inspector))
     assert any("责令限期整改" in t.title for t in todo)
