@@ -4,7 +4,8 @@
 - rectification deadlines of decided 责令限期整改 / 停产停业整顿 measures not yet executed (Measure.deadline);
 - hearing windows: cases in 告知 whose 陈述申辩/听证 period ends (Case.hearing_deadline, 行政处罚法 第六十四条);
 - execution deadlines: fines not paid by Case.payment_due (第六十七条) and decisions due (Case.decision_due,
-  第六十条 90 days).
+  第六十条 90 days);
+- publication: decided cases not yet published by PenaltyPublication.due_on (LAW-15, 7 working days).
 """
 
 from collections.abc import Iterable
@@ -18,9 +19,18 @@ from anjian.core.scope import restrict
 from anjian.notifications.protocols import DeadlineItem, TodoItem
 
 from . import rules
-from .models import OPEN_STAGES, Case, Measure, MeasureStatus, NoPenaltyReason, ReviewStatus
+from .models import (
+    OPEN_STAGES,
+    Case,
+    Measure,
+    MeasureStatus,
+    NoPenaltyReason,
+    PenaltyPublication,
+    PublicationStatus,
+    ReviewStatus,
+)
 
-DEADLINE_KINDS = {"enforcement.deadline": "执法期限（整改期限、听证申请期限、缴款与办案期限）"}
+DEADLINE_KINDS = {"enforcement.deadline": "执法期限（整改期限、听证申请期限、缴款、办案与公示期限）"}
 
 S = rules.CaseStage
 PRE_DECISION = [S.FILED.value, S.INVESTIGATION.value, S.NOTIFIED.value]
@@ -58,6 +68,15 @@ def _open_items(due_day, cases=None, measures=None):
         .order_by("payment_due", "id")
     ):
         yield c.payment_due, c, f"{c.number}：罚款缴纳期限", c.get_absolute_url(), c
+    for p in (
+        PenaltyPublication.objects.filter(
+            status=PublicationStatus.PENDING, due_on__lte=due_day, case__in=cases
+        )
+        .select_related("case", "case__handler", "case__co_handler", "case__organisation")
+        .order_by("due_on", "id")
+    ):
+        # LAW-15 (安全生产法 第七十八条第二款): published within 7 working days of the decision.
+        yield p.due_on, p, f"{p.case.number}：行政处罚信息公示期限（7个工作日）", p.case.get_absolute_url(), p.case
     for c in (
         cases.filter(stage__in=PRE_DECISION, decision_due__lte=due_day)
         .select_related("handler", "co_handler")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from anjian.core.context import acting_as
 
-from . import services
+from . import publication, services
 from .models import Case, Measure, NoPenaltyReason, Provision, Talk, ViolationFinding
 from .provisions import seed_provisions
 
@@ -117,6 +117,7 @@ def build(ctx) -> None:
         )
         decide(c)
         services.issue_document(c, "decision_unit", inspector)
+        publication.publish(c.publication, inspector)  # 行政处罚信息公示 (LAW-15)
         services.transition(c, "serve_and_execute", inspector)
         services.execute_measure(stop, inspector)
         # 结案
@@ -124,6 +125,7 @@ def build(ctx) -> None:
         m = fine(c, "10000", "L1-101")
         decide(c)
         services.issue_document(c, "decision_unit", inspector)
+        publication.publish(c.publication, inspector)
         services.transition(c, "serve_and_execute", inspector)
         services.execute_measure(Measure.objects.get(pk=m.pk), inspector)
         services.transition(c, "close", inspector, note="罚款已缴纳")

@@ -624,3 +624,61 @@ class Talk(Audited):
         from .rules import talk_trigger_basis
 
         return talk_trigger_basis(self.trigger_ref)
+
+
+class PublicationStatus(models.TextChoices):
+    PENDING = "pending", "待公示"
+    PUBLISHED = "published", "已公示"
+    WITHDRAWN = "withdrawn", "已撤下"
+
+
+class PenaltyPublication(Audited):
+    """行政处罚信息公示 (LAW-15; 安全生产法 第七十八条第二款, 行政处罚法 第四十八条): each decided case is published
+    within 7 working days of the decision. What the public sees is a redacted snapshot taken at publication
+    (rules.redact), so later edits of the case never leak into the public page; a revoked or re-made decision
+    is taken down with its reason (国办发〔2018〕118号)."""
+
+    case = models.OneToOneField(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="publication")
+    territory_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+", editable=False)
+    status = models.CharField(
+        "公示状态", max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.PENDING
+    )
+    due_on = models.DateField("公示期限", db_index=True)
+    # The public snapshot.
+    document_number = models.CharField("决定书文号", max_length=80, blank=True)
+    party = models.CharField("当事人", max_length=200, blank=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    violation = models.TextField("主要违法事实", blank=True)
+    basis = models.TextField("处罚依据", blank=True)
+    penalty = models.TextField("处罚内容", blank=True)
+    authority = models.CharField("处罚机关", max_length=200, blank=True)
+    decided_on = models.DateField("处罚决定日期")
+    published_on = models.DateField("公示日期", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="公示人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_on = models.DateField("撤下日期", null=True, blank=True)
+    withdrawn_reason = models.TextField("撤下原因", blank=True)
+
+    scope = ScopeSpec(territory="territory_path", sectors="sector", enterprise="case__enterprise")
+
+    class Meta:
+        verbose_name = "行政处罚信息公示"
+        verbose_name_plural = "行政处罚信息公示"
+        indexes = [models.Index(fields=["status", "published_on", "id"], name="enf_pub_status_on")]
+
+    def __str__(self):
+        return f"{self.case.number} {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return self.case.get_absolute_url()
+
+    @property
+    def published_late(self) -> bool:
+        return bool(self.published_on and self.published_on > self.due_on)

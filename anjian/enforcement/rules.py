@@ -13,6 +13,7 @@ Confidence marks (the domain rules reference (rules.md) §0): ✅ read in the fu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -557,3 +558,37 @@ TALK_TRIGGER_BASIS = {
 def talk_trigger_basis(ref: str) -> str:
     """The human title of a trigger's basis; unknown references are shown as typed."""
     return TALK_TRIGGER_BASIS.get(ref, ref)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Publication of penalty decisions (行政处罚信息公示, LAW-15)
+# ---------------------------------------------------------------------------------------------------------
+# 安全生产法 第七十八条第二款 / 行政处罚法 第四十八条: decisions with a certain social impact are published
+# within 7 working days; 国办发〔2018〕118号 (行政执法公示制度): personal information is not published beyond
+# what identifies the party — a person is shown by surname only, identity card numbers and telephone numbers are
+# masked, and the decision is taken down when it is revoked, confirmed unlawful or re-made.
+
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+
+COMPOUND_SURNAMES = frozenset(
+    ["欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木", "轩辕", "呼延", "南宫", "独孤", "百里"]
+)
+
+
+def masked_person_name(name: str) -> str:
+    """张三 → 张某; 欧阳娜娜 → 欧阳某 (compound surnames); empty stays empty."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    surname = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else name[:1]
+    return surname + "某"
+
+
+def redact(text: str, person_names: Iterable[str] = ()) -> str:
+    """Text fit for the public: ID numbers and mobile numbers masked, the named persons shown by surname."""
+    text = _ID_NUMBER.sub(lambda m: m.group(1) + "********" + m.group(2), text or "")
+    text = _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
+    for name in sorted({n.strip() for n in person_names if n and len(n.strip()) >= 2}, key=len, reverse=True):
+        text = text.replace(name, masked_person_name(name))
+    return text

@@ -19,7 +19,7 @@ from anjian.core.documents import next_document_number
 from anjian.core.roles import Role
 from anjian.core.scope import ensure_in_scope
 
-from . import rules
+from . import publication, rules
 from .models import (
     DOCUMENT_CODES,
     Case,
@@ -294,6 +294,8 @@ def transition(case: Case, action, user, note: str = "", **params) -> Case:
             message += f"。说明：{note.strip()}"
         locked.save()
         record_action(locked, f"enforcement.case_{action.value}", message)
+        if action is A.DECIDE:
+            publication.prepare(locked, work_calendar())  # LAW-15: published within 7 working days
     return locked
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.CaseDetail.as_view(), name="case_detail"),
     path("cases/<int:pk>/action/", views.CaseAction.as_view(), name="case_action"),
     path("cases/<int:pk>/hearing/", views.CaseHearing.as_view(), name="case_hearing"),
+    path("cases/<int:pk>/publication/", views.CasePublication.as_view(), name="case_publication"),
     path("cases/<int:pk>/measures/", views.MeasureAdd.as_view(), name="measure_add"),
     path(
         "cases/<int:pk>/measures/<int:measure_pk>/execute/",

@@ -24,9 +24,18 @@ from anjian.core.views.generic import (
 )
 
 from . import documents as docs
-from . import forms, queries, rules, services
+from . import forms, publication, queries, rules, services
 from .filters import CaseFilter, FindingFilter, ProvisionFilter, TalkFilter
-from .models import Case, CaseDocument, Measure, NoPenaltyReason, Provision, Talk, ViolationFinding
+from .models import (
+    Case,
+    CaseDocument,
+    Measure,
+    NoPenaltyReason,
+    PenaltyPublication,
+    Provision,
+    Talk,
+    ViolationFinding,
+)
 
 
 def _errors(exc: ValidationError) -> str:
@@ -139,6 +148,7 @@ class CaseDetail(ObjectDetailView):
             "document_form": forms.DocumentForm(),
             "hearing_form": forms.HearingForm() if obj.stage == rules.CaseStage.NOTIFIED.value else None,
             "action_form": forms.ActionForm(),
+            "publication": PenaltyPublication.objects.filter(case=obj).first(),
         }
 
 
@@ -236,6 +246,25 @@ class CaseAction(CaseObjectMixin, View):
         except ValidationError as exc:
             return self.done(case, error=_errors(exc))
         return self.done(case, f"已{action.label}，案件进入「{case.stage_enum.label}」阶段。")
+
+
+class CasePublication(CaseObjectMixin, View):
+    """公示 / 撤下 the case's 行政处罚信息 (LAW-15)."""
+
+    def post(self, request, pk):
+        case = self.case()
+        entry = PenaltyPublication.objects.filter(case=case).first()
+        if entry is None:
+            return self.done(case, error="案件尚未作出处罚决定，无需公示。")
+        try:
+            if request.POST.get("do") == "withdraw":
+                publication.withdraw(entry, request.user, request.POST.get("reason", ""))
+                return self.done(case, "公示信息已撤下。")
+            entry = publication.publish(entry, request.user)
+        except ValidationError as exc:
+            return self.done(case, error=_errors(exc))
+        late = f"（已超过公示期限 {entry.due_on}）" if entry.published_late else ""
+        return self.done(case, f"行政处罚信息已公示{late}。")
 
 
 class CaseHearing(CaseObjectMixin, View):
