@@ -9,7 +9,7 @@ from anjian.core.models import Sector, Territory
 from anjian.core.roles import Role
 from anjian.core.scope import restrict
 
-from .models import Accident, IndustryGroup, Investigation, ResponsibleParty
+from .models import Accident, AccidentKind, IndustryGroup, Investigation, ResponsibleParty
 from .services import Figures
 from .statistics import DIMENSIONS
 
@@ -84,6 +84,7 @@ class AccidentForm(FiguresMixin, ScopedModelForm):
             "place",
             "category",
             "industry_group",
+            "kind",
             "summary",
             "measures",
         ]
@@ -99,6 +100,7 @@ class AccidentForm(FiguresMixin, ScopedModelForm):
         "place",
         "category",
         "industry_group",
+        "kind",
         "summary",
         "deaths",
         "missing",
@@ -113,7 +115,7 @@ class AccidentForm(FiguresMixin, ScopedModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        for name in ("unit_received_at", "territory"):
+        for name in ("unit_received_at", "territory", "kind"):
             self.fields[name].required = False
             self.fields[name].widget.attrs.pop("required", None)
         self.fields["territory"].help_text = "选择了生产经营单位的，默认为该单位所在区划"
@@ -125,6 +127,9 @@ class AccidentForm(FiguresMixin, ScopedModelForm):
             self.fields["unit_name"].required = False
         else:
             self.fields["enterprise"].queryset = self.fields["enterprise"].queryset.order_by("name")
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or AccidentKind.OTHER
 
     def clean(self):
         data = super().clean()

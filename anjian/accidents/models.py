@@ -47,6 +47,18 @@ class IndustryGroup(models.TextChoices):
     FISHING_VESSEL = rules.IndustryGroup.FISHING_VESSEL.value, "渔业船舶"
 
 
+class AccidentKind(models.TextChoices):
+    """The kind of accident 493号令 第十三条第二款 names for the 补报 window — not the statistical group: a road crash
+    of a company's truck may be filed under 工矿商贸 and still is a 道路交通事故 (7 days)."""
+
+    ROAD_TRAFFIC = "road_traffic", "道路交通事故"
+    FIRE = "fire", "火灾事故"
+    OTHER = "other", "其他生产安全事故"
+
+
+ROAD_OR_FIRE_KINDS = frozenset({AccidentKind.ROAD_TRAFFIC.value, AccidentKind.FIRE.value})
+
+
 class CategoryStandard(models.TextChoices):
     GB6441_1986 = "1986", "GB 6441-1986"
     GB6441_2025 = "2025", "GB 6441-2025"
@@ -107,6 +119,14 @@ class Accident(Audited):
     category = models.CharField("事故类别（GB 6441）", max_length=8, choices=CATEGORY_CHOICES)
     industry_group = models.CharField(
         "统计分组", max_length=32, choices=IndustryGroup.choices, default=IndustryGroup.INDUSTRY_MINING_TRADE
+    )
+    kind = models.CharField(
+        "事故种类",
+        max_length=16,
+        choices=AccidentKind.choices,
+        default=AccidentKind.OTHER,
+        help_text="道路交通事故、火灾事故自发生之日起7日内补报，其他事故30日内（493号令 第十三条第二款）。"
+        "统计分组为道路交通或火灾的，按该种类计。",
     )
     summary = models.TextField("事故简要经过")
     measures = models.TextField("已经采取的措施", blank=True)
@@ -181,7 +201,8 @@ class Accident(Audited):
 
     @property
     def road_or_fire(self) -> bool:
-        return rules.is_road_or_fire(rules.IndustryGroup(self.industry_group))
+        """The 7-day 补报 window (493号令 第十三条第二款) follows the accident's kind, whatever its group."""
+        return self.kind in ROAD_OR_FIRE_KINDS or rules.is_road_or_fire(rules.IndustryGroup(self.industry_group))
 
     @property
     def category_display(self) -> str:

@@ -21,6 +21,7 @@ from anjian.core.scope import ensure_in_scope
 from . import rules
 from .models import (
     Accident,
+    AccidentKind,
     AccidentStatus,
     GradeChange,
     Investigation,
@@ -104,6 +105,8 @@ def file_accident(
             accident.territory = accident.enterprise.territory
     if accident.unit_received_at is None:
         accident.unit_received_at = accident.occurred_at
+    if accident.kind == AccidentKind.OTHER and rules.is_road_or_fire(rules.IndustryGroup(accident.industry_group)):
+        accident.kind = accident.industry_group  # the 道路交通/火灾 groups name the kind as well
     if accident.occurred_at > timezone.now():
         raise ValidationError({"occurred_at": "事故发生时间不能晚于当前时间。"})
     if accident.occurred_at > now:

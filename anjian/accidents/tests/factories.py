@@ -30,6 +30,7 @@ def file(
     title="测试事故",
     unit_received_at=None,
     county_received_at=None,
+    kind="other",
 ) -> Accident:
     occurred_at = occurred_at or timezone.now() - timedelta(days=2)
     if enterprise is None and territory is None and user.enterprise_id is None:
@@ -44,6 +45,7 @@ def file(
         unit_received_at=unit_received_at,
         place="厂区",
         category=category,
+        kind=kind,
         industry_group=group,
         summary="经过",
     )

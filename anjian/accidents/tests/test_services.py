@@ -204,6 +204,25 @@ def test_supplement_window(cast, group, day, counts):
     assert accident.versions.get(number=1).deaths == 2
 
 
+@pytest.mark.parametrize(
+    ("group", "kind", "days"),
+    [
+        (IndustryGroup.INDUSTRY_MINING_TRADE, "road_traffic", 7),  # a company truck on the road: 7 days
+        (IndustryGroup.INDUSTRY_MINING_TRADE, "fire", 7),
+        (IndustryGroup.INDUSTRY_MINING_TRADE, "other", 30),
+        (IndustryGroup.ROAD_TRAFFIC, "other", 7),  # the group names the kind
+        (IndustryGroup.FIRE, "other", 7),
+    ],
+)
+def test_supplement_window_follows_the_kind_not_the_group(cast, group, kind, days):
+    """493号令 第十三条第二款: the 7-day window is for 道路交通事故、火灾事故, whatever group they are filed under."""
+    accident = file(cast.office, deaths=1, group=group, kind=kind)
+    accident.refresh_from_db()
+    assert accident.supplement_until == timezone.localdate(accident.occurred_at) + timedelta(days=days)
+    if group != IndustryGroup.INDUSTRY_MINING_TRADE:
+        assert accident.kind == group
+
+
 def test_late_version_recorded_but_earlier_valid_version_stays(cast):
     occurred = timezone.now() - timedelta(days=40)
     accident = file(cast.office, deaths=1, occurred_at=occurred)
