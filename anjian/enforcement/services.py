@@ -331,6 +331,34 @@ def record_hearing(case: Case, user, *, requested=False, waived=False, held_on=N
 EDITABLE_STAGES = {S.FILED.value, S.INVESTIGATION.value, S.NOTIFIED.value}
 
 
+def _record_closure(measure: Measure, enterprise) -> None:
+    """The registry's 关闭取缔 register gets the executed closure (安全生产法 第一百一十三条/第一百一十五条), so the
+    unit is followed up (复查是否死灰复燃) like every other closure."""
+    from anjian.registry.models import ClosureRecord
+
+    case = measure.case
+    decision = (
+        case.documents.filter(kind__in=[DocumentKind.DECISION_UNIT, DocumentKind.DECISION_PERSON])
+        .order_by("-id")
+        .first()
+    )
+    decision_no = decision.number if decision else case.number
+    if ClosureRecord.objects.filter(enterprise=enterprise, decision_no=decision_no).exists():
+        return
+    ClosureRecord.objects.create(
+        enterprise=enterprise,
+        name=enterprise.name,
+        territory=enterprise.territory,
+        address=getattr(enterprise, "address", "") or "",
+        reason=f"{case.title}。{case.facts}"[:2000],
+        decision_no=decision_no,
+        # 第一百一十五条: 关闭 is decided by the county-level-or-above government at the department's request.
+        decided_by=(measure.details or "").strip()[:100] or f"县级以上人民政府（{case.organisation.name}提请）",
+        decided_on=case.decided_on or measure.executed_on or timezone.localdate(),
+        executed_on=measure.executed_on or timezone.localdate(),
+    )
+
+
 def add_measure(measure: Measure, user) -> Measure:
     """拟定 a measure or penalty; fines are validated against the provision's band (Measure.clean)."""
     if user.role not in HANDLER_ROLES:
@@ -398,7 +426,8 @@ def _apply_to_enterprise(measure: Measure, enterprise, user) -> str:
         enterprise.status = EnterpriseStatus.BANNED
         enterprise.save(update_fields=["status"])
         record_action(enterprise, "enforcement.unit_banned", f"关闭取缔（{measure.case.number}）")
-        return "；单位经营状态改为关闭取缔"
+        _record_closure(measure, enterprise)
+        return "；单位经营状态改为关闭取缔，已登记关闭取缔台账"
     if measure.measure == M.BLACKLIST.value:
         decision = (
             measure.case.documents.filter(kind__in=[DocumentKind.DECISION_UNIT, DocumentKind.DECISION_PERSON])

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from anjian.core.models import AuditEntry
 from anjian.enforcement import services
@@ -202,6 +203,47 @@ def test_blacklist_measure_creates_registry_entry(cast):
     assert entry.penalty_decision_no == doc.number
     bl.refresh_from_db()
     assert bl.blacklist_ref == f"registry.BlacklistEntry#{entry.pk}"
+
+
+def test_executed_closure_enters_the_registry_closure_register(cast, api_for):
+    from anjian.registry.models import ClosureRecord, EnterpriseStatus
+
+    case = open_case(cast)
+    ban = services.add_measure(
+        Measure(case=case, measure="close_and_ban", provision=provision("L1-113"), details="测试区人民政府"),
+        cast.inspector,
+    )
+    to_decided(cast, case)
+    doc = services.issue_document(case, "decision_unit", cast.inspector)
+    services.execute_measure(ban, cast.inspector)
+    closure = ClosureRecord.objects.get(enterprise=cast.enterprise_a)
+    assert closure.decision_no == doc.number and closure.decided_by == "测试区人民政府"
+    assert closure.executed_on == timezone.localdate()
+    cast.enterprise_a.refresh_from_db()
+    assert cast.enterprise_a.status == EnterpriseStatus.BANNED
+    # The register is served by the API with the page's permissions.
+    listed = api_for(cast.office).get("/api/registry/closures/").json()
+    assert [row["decision_no"] for row in listed["results"]] == [doc.number]
+    assert api_for(cast.enterprise_b_user).get("/api/registry/closures/").status_code == 403
+    assert api_for(cast.leader).get("/api/registry/closures/").status_code == 200
+    created = api_for(cast.office).post(
+        "/api/registry/closures/",
+        {
+            "enterprise": cast.enterprise_b.pk,
+            "name": cast.enterprise_b.name,
+            "territory": cast.enterprise_b.territory_id,
+            "reason": "无证经营",
+            "decision_no": "测政关〔2026〕1号",
+            "decided_by": "测试区人民政府",
+            "decided_on": "2026-11-01",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    cast.enterprise_b.refresh_from_db()
+    assert cast.enterprise_b.status == EnterpriseStatus.BANNED
+    refused = api_for(cast.inspector).post("/api/registry/closures/", {}, format="json")
+    assert refused.status_code == 403
 
 
 def test_transfer_and_no_penalty(cast):

@@ -6,6 +6,7 @@ from anjian.core.roles import Role
 from .. import rules
 from ..models import (
     BlacklistEntry,
+    ClosureRecord,
     ConstructionProject,
     Enterprise,
     HazardousChemical,
@@ -214,3 +215,22 @@ class BlacklistEntrySerializer(CleanModelSerializer):
             "status",
         ]
         read_only_fields = fields
+
+
+class ClosureRecordSerializer(ScopedModelSerializer):
+    class Meta:
+        model = ClosureRecord
+        fields = [
+            "id",
+            "enterprise",
+            "name",
+            "territory",
+            "address",
+            "reason",
+            "decision_no",
+            "decided_by",
+            "decided_on",
+            "executed_on",
+            "verified_on",
+            "verification_note",
+        ]

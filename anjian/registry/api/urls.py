@@ -11,5 +11,6 @@ router.register("majorhazards", viewsets.MajorHazardSourceViewSet)
 router.register("projects", viewsets.ConstructionProjectViewSet)
 router.register("equipment", viewsets.SpecialEquipmentViewSet)
 router.register("blacklist", viewsets.BlacklistEntryViewSet)
+router.register("closures", viewsets.ClosureRecordViewSet)
 
 urlpatterns = router.urls

@@ -8,6 +8,7 @@ from anjian.core.scope import ensure_in_scope
 from .. import filters, services
 from ..models import (
     BlacklistEntry,
+    ClosureRecord,
     ConstructionProject,
     Enterprise,
     HazardousChemical,
@@ -100,3 +101,17 @@ class BlacklistEntryViewSet(ScopedReadOnlyViewSet):
     serializer_class = serializers.BlacklistEntrySerializer
     filterset_class = filters.BlacklistFilter
     permissions = {"read": "registry.view_blacklistentry"}
+
+
+class ClosureRecordViewSet(ScopedModelViewSet):
+    """关闭取缔 register. Recording one bans the registered unit through the same service as the page."""
+
+    queryset = ClosureRecord.objects.all()
+    serializer_class = serializers.ClosureRecordSerializer
+    filterset_class = filters.ClosureFilter
+    permissions = {"read": "registry.view_closurerecord", "write": "registry.change_closurerecord"}
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            closure = services.record_closure(serializer, self.request.user)
+            ensure_in_scope(self.request.user, closure)
