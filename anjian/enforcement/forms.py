@@ -39,6 +39,8 @@ class ProvisionForm(ScopedModelForm):
             "party_kind",
             "fine_min",
             "fine_max",
+            "income_share_min",
+            "income_share_max",
             "measures_allowed",
             "source_ref",
             "is_active",
@@ -100,7 +102,16 @@ class CaseForm(ScopedModelForm):
 class MeasureForm(ScopedModelForm):
     class Meta:
         model = Measure
-        fields = ["measure", "provision", "amount", "ordered_on", "deadline", "daily_until", "details"]
+        fields = [
+            "measure",
+            "provision",
+            "amount",
+            "income_base",
+            "ordered_on",
+            "deadline",
+            "daily_until",
+            "details",
+        ]
         widgets = {
             "ordered_on": DATE,
             "deadline": DATE,

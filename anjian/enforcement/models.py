@@ -52,6 +52,13 @@ class Provision(Audited):
     party_kind = models.CharField("处罚对象", max_length=8, choices=PartyKind.choices, default=PartyKind.UNIT)
     fine_min = models.DecimalField("罚款下限（元）", max_digits=14, decimal_places=2, null=True, blank=True)
     fine_max = models.DecimalField("罚款上限（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    # Fines set as a share of the person's previous-year income (安全生产法 第九十五条、第九十六条、第一百一十条).
+    income_share_min = models.PositiveSmallIntegerField(
+        "罚款下限（上一年年收入的百分比）", null=True, blank=True
+    )
+    income_share_max = models.PositiveSmallIntegerField(
+        "罚款上限（上一年年收入的百分比）", null=True, blank=True
+    )
     measures_allowed = models.JSONField("可采取的措施", default=list, blank=True)
     source_ref = models.CharField("规则出处", max_length=40, blank=True, help_text="rules.md 条目，如 HZ-63")
     is_active = models.BooleanField("启用", default=True)
@@ -71,6 +78,8 @@ class Provision(Audited):
 
     @property
     def fine_range_text(self) -> str:
+        if self.income_share_min is not None or self.income_share_max is not None:
+            return rules.income_share_text(self.income_share_min, self.income_share_max)
         if self.fine_min is None and self.fine_max is None:
             return "—"
         low = f"{self.fine_min:,.0f}元以上" if self.fine_min is not None else ""
@@ -85,6 +94,14 @@ class Provision(Audited):
     def clean(self):
         if self.fine_min is not None and self.fine_max is not None and self.fine_min > self.fine_max:
             raise ValidationError({"fine_max": "罚款上限不能低于下限。"})
+        shares = (self.income_share_min, self.income_share_max)
+        if any(v is not None for v in shares):
+            if None in shares:
+                raise ValidationError({"income_share_max": "按年收入比例罚款须同时填写下限和上限百分比。"})
+            if self.income_share_min > self.income_share_max or self.income_share_max > 100:
+                raise ValidationError({"income_share_max": "百分比应在0–100之间，且上限不低于下限。"})
+            if self.fine_min is not None or self.fine_max is not None:
+                raise ValidationError({"fine_min": "按年收入比例罚款的依据不再填写金额幅度。"})
         unknown = [m for m in self.measures_allowed or [] if m not in dict(MEASURE_CHOICES)]
         if unknown:
             raise ValidationError({"measures_allowed": f"未知的措施：{'、'.join(unknown)}"})
@@ -252,6 +269,14 @@ class Measure(Audited):
         Provision, verbose_name="法律依据", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     amount = models.DecimalField("罚款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    income_base = models.DecimalField(
+        "上一年年收入（元）",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="按上一年年收入比例处罚个人时填写（安全生产法第九十五条等）",
+    )
     is_upper_limit = models.BooleanField("上限处罚", default=False, editable=False)
     ordered_on = models.DateField("责令/决定日期", null=True, blank=True)
     deadline = models.DateField(
@@ -319,6 +344,16 @@ class Measure(Audited):
             return None
         return rules.daily_continuous_fine(self.amount, self.ordered_on, self.daily_until)
 
+    def income_share_band(self) -> tuple[Decimal | None, Decimal | None]:
+        """The yuan band of an income-share fine. 第九十五条 fixes the share by the accident's grade: when the case
+        is linked to its accident, the band narrows to that share."""
+        share_min, share_max = self.provision.income_share_min, self.provision.income_share_max
+        accident = self.case.accident if self.case_id and self.case.accident_id else None
+        exact = rules.SECTION_95_SHARES.get(accident.grade) if accident and self.provision.code == "L1-95" else None
+        if exact is not None:
+            share_min = share_max = exact
+        return rules.income_share_band(self.income_base, share_min, share_max)
+
     def clean(self):
         errors = {}
         if self.is_fine:
@@ -326,6 +361,17 @@ class Measure(Audited):
                 errors["amount"] = "罚款须填写金额。"
             elif self.provision_id is None:
                 errors["provision"] = "罚款须选择法律依据。"
+            elif self.provision.income_share_min is not None:
+                low, high = self.income_share_band()
+                if self.income_base is None or self.income_base <= 0:
+                    errors["income_base"] = "按年收入比例罚款，须填写被处罚人上一年年收入。"
+                else:
+                    problems = rules.validate_fine(self.amount, low, high)
+                    if problems:
+                        errors["amount"] = [
+                            f"{p}（{self.provision.fine_range_text}，上一年年收入{self.income_base:,.2f}元）"
+                            for p in problems
+                        ]
             else:
                 problems = rules.validate_fine(self.amount, self.provision.fine_min, self.provision.fine_max)
                 if problems:

@@ -2,8 +2,8 @@
 
 Each row: (code, law, article, violation, penalty text, party kind, fine min, fine max, measures, rules.md id).
 Bands are yuan, both bounds included ("N元以上M元以下", 民法典 第一千二百五十九条); None means no bound on that
-side. Percent-of-income fines on persons (安全生产法 第九十五条等) have no yuan band: the amount is checked by the
-case handler against the person's previous-year income (not validated here).
+side. Percent-of-income fines on persons (安全生产法 第九十五条等) have no yuan band but a percentage band
+(INCOME_SHARES): the measure states the person's previous-year income and the amount is checked against it.
 Used by migration 0002 and by `seed_provisions()`; edit the library through the pages, not here.
 """
 
@@ -348,9 +348,17 @@ PROVISIONS = [
 ]
 
 
+# Percent bands of the previous-year income: 第九十五条 40–100 (exactly 40/60/80/100 by accident grade),
+# 第一百一十条 60–100, 第九十六条 20–50.
+INCOME_SHARES = {"L1-95": (40, 100), "L1-110": (60, 100), "L1-96": (20, 50)}
+
+
 def provision_rows():
     for code, law, article, violation, penalty, party, low, high, measures, ref in PROVISIONS:
+        share_min, share_max = INCOME_SHARES.get(code, (None, None))
         yield {
+            "income_share_min": share_min,
+            "income_share_max": share_max,
             "code": code,
             "law": law,
             "article": article,
@@ -367,7 +375,10 @@ def provision_rows():
 def seed_provisions(Provision) -> int:
     """Idempotent: creates missing provisions, never overwrites edited ones."""
     created = 0
+    # Migrations pass their historical model, which may not have every field yet.
+    fields = {f.name for f in Provision._meta.get_fields()}
     for row in provision_rows():
+        row = {k: v for k, v in row.items() if k in fields}
         _, was_created = Provision.objects.get_or_create(code=row["code"], defaults=row)
         created += was_created
     return created

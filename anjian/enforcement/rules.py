@@ -208,6 +208,28 @@ _MEASURES: dict[EnforcementMeasure, tuple[str, MeasureKind]] = {
 # ---------------------------------------------------------------------------------------------------------
 
 
+# 安全生产法 第九十五条 ✅ (AC-41): 一般/较大/重大/特别重大事故 → 上一年年收入 40/60/80/100%.
+SECTION_95_SHARES = {"general": 40, "larger": 60, "major": 80, "especially_major": 100}
+
+
+def income_share_band(
+    income: Decimal | int | None, share_min: int | None, share_max: int | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """The yuan band of a fine set as a percentage of the previous-year income (both bounds included)."""
+    if income is None:
+        return None, None
+    base = _as_money(income, "上一年年收入")
+    low = None if share_min is None else (base * share_min / 100).quantize(_CENT, rounding=ROUND_HALF_UP)
+    high = None if share_max is None else (base * share_max / 100).quantize(_CENT, rounding=ROUND_HALF_UP)
+    return low, high
+
+
+def income_share_text(share_min: int | None, share_max: int | None) -> str:
+    if share_min == share_max:
+        return f"上一年年收入的{share_min}%"
+    return f"上一年年收入的{share_min}%–{share_max}%"
+
+
 def validate_fine(
     amount: Decimal | int,
     min_amount: Decimal | int | None,

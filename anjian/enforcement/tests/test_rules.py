@@ -427,3 +427,17 @@ prefixes = st.text(
 def test_document_number_round_trip(prefix, year, seq):
     number = rules.format_document_number(prefix, year, seq)
     assert rules.parse_document_number(number) == (prefix, year, seq)
+
+
+@given(
+    income=st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999"), places=2),
+    low=st.integers(min_value=0, max_value=100),
+    high=st.integers(min_value=0, max_value=100),
+)
+def test_income_share_band_contains_exactly_the_shares(income, low, high):
+    low, high = min(low, high), max(low, high)
+    band_low, band_high = rules.income_share_band(income, low, high)
+    assert band_low <= band_high
+    assert abs(band_low - income * low / 100) <= Decimal("0.005")
+    assert abs(band_high - income * high / 100) <= Decimal("0.005")
+    assert not rules.validate_fine(band_high, band_low, band_high) or band_high <= 0

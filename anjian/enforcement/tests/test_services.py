@@ -446,3 +446,31 @@ def test_document_model_unique_number(cast):
             issuer=doc.issuer,
             created_by=cast.inspector,
         )
+
+
+def test_income_share_fines_are_range_checked(cast):
+    """安全生产法 第九十五条/第九十六条 (AC-41, AC-43): fines set as a share of the previous-year income."""
+    from anjian.accidents.tests.factories import file as file_accident
+
+    def fine_measure(case, code, amount, income):
+        return Measure(
+            case=case,
+            measure="fine",
+            provision=provision(code),
+            amount=Decimal(amount),
+            income_base=None if income is None else Decimal(income),
+        )
+
+    case = open_case(cast, party_kind="person", party_name="王五")
+    with pytest.raises(ValidationError, match="须填写被处罚人上一年年收入"):
+        services.add_measure(fine_measure(case, "L1-96", "20000", None), cast.inspector)
+    with pytest.raises(ValidationError, match="上一年年收入的20%–50%"):
+        services.add_measure(fine_measure(case, "L1-96", "60000", "100000"), cast.inspector)
+    assert services.add_measure(fine_measure(case, "L1-96", "50000", "100000"), cast.inspector).pk
+    # 第九十五条 with the case linked to a 较大 accident: exactly 60 % of the income.
+    accident = file_accident(cast.office, deaths=3)
+    linked = open_case(cast, party_kind="person", party_name="赵六", accident=accident)
+    with pytest.raises(ValidationError, match="上一年年收入"):
+        services.add_measure(fine_measure(linked, "L1-95", "40000", "100000"), cast.inspector)
+    assert services.add_measure(fine_measure(linked, "L1-95", "60000", "100000"), cast.inspector).pk
+    assert provision("L1-95").fine_range_text == "上一年年收入的40%–100%"
