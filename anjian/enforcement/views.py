@@ -22,6 +22,7 @@ from anjian.core.views.generic import (
     ObjectListView,
     PermissionRequiredMixin,
 )
+from anjian.operations.services import tips_linked_to
 
 from . import documents as docs
 from . import forms, publication, queries, rules, services
@@ -149,6 +150,7 @@ class CaseDetail(ObjectDetailView):
             "hearing_form": forms.HearingForm() if obj.stage == rules.CaseStage.NOTIFIED.value else None,
             "action_form": forms.ActionForm(),
             "publication": PenaltyPublication.objects.filter(case=obj).first(),
+            "source_tips": tips_linked_to(obj, user),
         }
 
 

@@ -286,6 +286,20 @@ def _link(tip, obj, label):
     record_action(tip, "operations.tip_linked", label)
 
 
+def tips_linked_to(obj, user) -> list:
+    """The tips a hazard or case came from (TipLink), as far as `user` may see them: the record links back to
+    its source by reference, not by the text copied into its description."""
+    from anjian.core.permissions import has_perm
+    from anjian.core.scope import restrict
+
+    if not has_perm(user, "operations.view_tip"):
+        return []
+    links = TipLink.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+    ).values_list("tip_id", flat=True)
+    return list(restrict(Tip.objects.filter(pk__in=links), user).order_by("id"))
+
+
 class NotReady(ValidationError):
     pass
 

@@ -370,6 +370,10 @@ def test_verified_tip_becomes_hazard_and_case_in_one_step(cast, client_for):
     assert hazard.enterprise == cast.enterprise_b and hazard.source == "public_tip"
     assert case.source_kind == "tip" and case.hazard == hazard and tip.number in case.source_description
     assert [link.object_id for link in tip.links.all()] == [str(hazard.pk), str(case.pk)]
+    # The case links back to the tip by reference, for those who may read tips.
+    page = client_for(cast.inspector_other).get(case.get_absolute_url()).content.decode()
+    assert f'href="{tip.get_absolute_url()}" data-testid="source-tip">{tip.number}</a>' in page
+    assert services.tips_linked_to(case, cast.enterprise_b_user) == []  # who reads no tips sees no link
 
 
 @pytest.mark.django_db
