@@ -3,6 +3,7 @@
 - accident.report: a level of the reporting chain that has not yet received the report
   (493号令 第九条 1小时, 第十一条 每级2小时);
 - accident.supplement: the end of the 补报 window, 30 days or 7 for road traffic and fire (第十三条);
+- accident.followup: the next 续报 while the emergency response goes on (AC-22 ❓, daily or twice a day);
 - accident.investigation: the investigation report due date (第二十九条, extension and appraisal included).
 """
 
@@ -15,11 +16,13 @@ from anjian.core.permissions import has_perm
 from anjian.core.scope import restrict
 from anjian.notifications.protocols import DeadlineItem, TodoItem
 
+from . import rules
 from .models import Accident, AccidentStatus, Investigation, ReportHop
 
 DEADLINE_KINDS = {
     "accident.report": "事故逐级上报时限",
     "accident.supplement": "事故补报期限",
+    "accident.followup": "事故续报",
     "accident.investigation": "事故调查报告提交期限",
 }
 
@@ -72,6 +75,22 @@ def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
                     territory_path=accident.territory_path,
                     responsible=_recorder(accident),
                 )
+    elif kind == "accident.followup":
+        accidents = (
+            Accident.objects.filter(follow_up_due__lte=due_before)
+            .exclude(status=AccidentStatus.CLOSED)
+            .select_related("created_by")
+        )
+        for accident in accidents.order_by("follow_up_due", "id"):
+            yield DeadlineItem(
+                kind=kind,
+                obj=accident,
+                due_at=accident.follow_up_due,
+                title=f"{accident}：续报（应急处置结束前每{rules.FOLLOW_UP_HOURS[accident.grade_enum]}小时）",
+                url=accident.get_absolute_url(),
+                territory_path=accident.territory_path,
+                responsible=_recorder(accident),
+            )
     elif kind == "accident.investigation":
         investigations = Investigation.objects.filter(
             submitted_on__isnull=True, deadline__lte=timezone.localtime(due_before).date()

@@ -178,6 +178,10 @@ def _follow_up(ctx, office, accident, today):
         services.record_hop(office, hop, received_at=received, reporter="区应急局", receiver="市应急局值班室")
     occurred = timezone.localdate(accident.occurred_at)
     age = (today - occurred).days
+    ended = accident.occurred_at + timedelta(hours=rng.randint(3, 20))
+    if ended < timezone.now():
+        # The rescue is over: no more 续报 (AC-22); 补报 of casualty changes stays open for its window.
+        services.end_response(office, accident, ended_at=ended, note="现场救援结束，伤员已送医。")
     if age < 5:
         return
     inv = services.open_investigation(

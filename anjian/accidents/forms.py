@@ -231,6 +231,11 @@ class AppraisalForm(StyledForm):
     days = forms.IntegerField(label="技术鉴定天数", min_value=0, max_value=365)
 
 
+class EndResponseForm(StyledForm):
+    ended_at = forms.DateTimeField(label="应急处置结束时间", widget=DateTimeInput())
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class DateActionForm(StyledForm):
     day = forms.DateField(label="日期", widget=DateInput())
 

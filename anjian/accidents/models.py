@@ -150,6 +150,9 @@ class Accident(Audited):
         "单位负责人接报时间", help_text="事故现场有关人员报告单位负责人的时间（493号令 第九条计时起点）"
     )
     supplement_until = models.DateField("补报截止日期", db_index=True, editable=False)
+    # 续报 (AC-22 ❓): due until the emergency response ends; kept on the row so the reminder scan reads an index.
+    follow_up_due = models.DateTimeField("下次续报时限", null=True, blank=True, editable=False, db_index=True)
+    response_ended_at = models.DateTimeField("应急处置结束时间", null=True, blank=True, editable=False)
     status = models.CharField(
         "状态", max_length=20, choices=AccidentStatus.choices, default=AccidentStatus.REPORTED, db_index=True
     )
@@ -225,6 +228,7 @@ _ACCIDENT_SCOPE = ScopeSpec(
 class VersionKind(models.TextChoices):
     INITIAL = "initial", "首报"
     SUPPLEMENT = "supplement", "补报"
+    FOLLOW_UP = "follow_up", "续报"  # a progress report with unchanged figures (AC-22)
 
 
 class ReportVersion(Audited):

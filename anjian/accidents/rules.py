@@ -370,6 +370,20 @@ def is_road_or_fire(group: IndustryGroup) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# 续报 (AC-22 ❓, 生产安全事故信息报告和处置办法 [R21]): while the emergency response goes on, a follow-up report at
+# least once a day for 一般/较大 accidents and twice a day for 重大/特别重大 ones.
+FOLLOW_UP_HOURS = {
+    AccidentGrade.GENERAL: 24,
+    AccidentGrade.LARGER: 24,
+    AccidentGrade.MAJOR: 12,
+    AccidentGrade.ESPECIALLY_MAJOR: 12,
+}
+
+
+def follow_up_interval(grade: AccidentGrade) -> timedelta:
+    return timedelta(hours=FOLLOW_UP_HOURS[grade])
+
+
 # 补报 (AC-21, 493号令 第十三条) ✅ and grade changes (AC-02, 第二十条第二款) ✅
 # ---------------------------------------------------------------------------------------------------------
 

@@ -118,6 +118,7 @@ def file_accident(
     accident.grading_rules_version = rules.GRADING_RULES_VERSION
     accident.created_by = user
     accident.supplement_until = rules.supplement_deadline(occurred_on(accident), accident.road_or_fire)
+    accident.follow_up_due = now + rules.follow_up_interval(grade)
     accident.save()
     version = ReportVersion.objects.create(
         accident=accident,
@@ -198,10 +199,11 @@ def supplement(
         raise ValidationError("报告时间不能早于情况变化日期。")
     counts = rules.supplement_allowed(start, as_of, accident.road_or_fire)
     number = (accident.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    changed = Figures.of(accident) != figures
     version = ReportVersion.objects.create(
         accident=accident,
         number=number,
-        kind=VersionKind.SUPPLEMENT,
+        kind=VersionKind.SUPPLEMENT if changed else VersionKind.FOLLOW_UP,
         as_of=as_of,
         reported_at=now,
         reported_by=user,
@@ -210,7 +212,15 @@ def supplement(
         note=note,
         **{name: getattr(figures, name) for name in FIGURE_FIELDS},
     )
-    if counts:
+    if accident.response_ended_at is None:
+        # The next 续报 is due one interval after this report (AC-22 ❓), at the grade known after it.
+        accident.follow_up_due = now + rules.follow_up_interval(
+            figures.grade(accident.grading_rules_version) if counts else rules.AccidentGrade(accident.grade)
+        )
+        accident.save(update_fields=["follow_up_due", "updated_at"])
+    if not changed:
+        record_action(accident, "accident.followed_up", f"第{number}版续报：{note.strip()}")
+    elif counts:
         refresh_figures(accident, version, now)
         record_action(
             accident, "accident.supplemented", f"第{number}版补报（{as_of:%Y-%m-%d}）：死亡{figures.deaths}人"
@@ -223,6 +233,24 @@ def supplement(
             "已记录，不改变事故等级和统计（493号令 第十三条）",
         )
     return version
+
+
+@transaction.atomic
+def end_response(user, accident: Accident, *, ended_at: datetime, note: str = "") -> Accident:
+    """应急处置结束: no further 续报 is due (AC-22 ❓); 补报 of casualty changes stays open for its window."""
+    _require(user, "accidents.supplement_accident")
+    accident = _lock(accident)
+    ensure_in_scope(user, accident)
+    if accident.response_ended_at is not None:
+        raise ValidationError("已登记应急处置结束。")
+    if ended_at < accident.occurred_at or ended_at > timezone.now():
+        raise ValidationError({"ended_at": "应急处置结束时间应在事故发生之后、当前时间之前。"})
+    accident.response_ended_at = ended_at
+    accident.follow_up_due = None
+    accident.save(update_fields=["response_ended_at", "follow_up_due", "updated_at"])
+    message = f"应急处置结束（{timezone.localtime(ended_at):%Y-%m-%d %H:%M}），不再续报"
+    record_action(accident, "accident.response_ended", message + (f"。{note.strip()}" if note.strip() else ""))
+    return accident
 
 
 def refresh_figures(accident: Accident, trigger: ReportVersion, now: datetime) -> None:
@@ -560,6 +588,8 @@ AUDIT_ACTIONS = {
     "accident.party_added": "认定责任人员/单位",
     "accident.reported": "事故首报",
     "accident.supplemented": "事故补报",
+    "accident.followed_up": "事故续报",
+    "accident.response_ended": "应急处置结束",
     "accident.supplemented_late": "超期补报（不计入）",
     "accident.regraded": "事故等级变更",
     "accident.hop_recorded": "登记逐级上报",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.AccidentDetail.as_view(), name="accident_detail"),
     path("<int:pk>/edit/", views.AccidentEdit.as_view(), name="accident_edit"),
     path("<int:pk>/supplement/", views.SupplementView.as_view(), name="supplement"),
+    path("<int:pk>/end-response/", views.EndResponseView.as_view(), name="end_response"),
     path("hops/<int:pk>/", views.HopView.as_view(), name="hop_record"),
     path("<int:pk>/investigation/open/", views.InvestigationOpenView.as_view(), name="investigation_open"),
     path("<int:pk>/investigation/", views.InvestigationEdit.as_view(), name="investigation_edit"),

@@ -232,6 +232,22 @@ class SupplementView(ActionView):
         return f"已补报（第{version.number}版），当前等级：{accident.get_grade_display()}事故。"
 
 
+class EndResponseView(ActionView):
+    permission = "accidents.supplement_accident"
+    form_class = forms.EndResponseForm
+    title = "登记应急处置结束"
+    help_text = "应急处置结束后不再需要每日续报；伤亡人数变化仍应在补报期限内补报（493号令 第十三条）。"
+
+    def initial(self, accident):
+        return {"ended_at": timezone.localtime().replace(second=0, microsecond=0)}
+
+    def perform(self, form, accident):
+        services.end_response(
+            self.request.user, accident, ended_at=form.cleaned_data["ended_at"], note=form.cleaned_data["note"]
+        )
+        return "已登记应急处置结束，不再提醒续报。"
+
+
 class HopView(ActionView):
     model = ReportHop
     permission = "accidents.record_hop"

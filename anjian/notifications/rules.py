@@ -97,6 +97,7 @@ KNOWN_KINDS = {
     "hazard.supervision": "挂牌督办期限",
     "accident.report": "事故上报时限",
     "accident.supplement": "事故补报期限",
+    "accident.followup": "事故续报",
     "accident.investigation": "事故调查报告期限",
     "enforcement.deadline": "执法文书期限",
     "registry.licence_expiry": "许可证到期",
@@ -134,6 +135,12 @@ DEFAULT_LADDERS = {
     "accident.supplement": [
         (BEFORE, 3, D, 0, False, False),
         (ON_DAY, 0, D, 0, True, False),
+    ],
+    # AC-22 ❓ (21号令): 续报 at least daily (重大/特别重大 twice a day) until the emergency response ends.
+    "accident.followup": [
+        (BEFORE, 2, H, 0, False, False),
+        (OVERDUE, 0, H, 0, True, True),
+        (ESCALATE, 2, H, 1, True, True),
     ],
     # 493号令 第二十九条: investigation report within 60 days (extendable by at most 60).
     "accident.investigation": [

@@ -357,7 +357,12 @@ def test_investigation_deadline_items(cast):
 def test_supplement_window_deadline_items(cast):
     from anjian.accidents.deadlines import DEADLINE_KINDS, deadline_items
 
-    assert set(DEADLINE_KINDS) == {"accident.report", "accident.supplement", "accident.investigation"}
+    assert set(DEADLINE_KINDS) == {
+        "accident.report",
+        "accident.supplement",
+        "accident.followup",
+        "accident.investigation",
+    }
     road = file(cast.office, occurred_at=timezone.now() - timedelta(days=3), group=IndustryGroup.ROAD_TRAFFIC)
     other = file(cast.office, occurred_at=timezone.now() - timedelta(days=3))
     old = file(cast.office, occurred_at=timezone.now() - timedelta(days=60))
@@ -409,3 +414,35 @@ def test_report_time_entered_afterwards(cast):
             as_of=timezone.localdate(),
             reported_at=occurred,
         )
+
+
+def test_follow_up_reports_are_due_until_the_response_ends(cast):
+    """AC-22 ❓: 续报 at least daily (twice a day for 重大/特别重大) until the emergency response ends."""
+    from anjian.accidents import deadlines
+
+    accident = file(cast.office, deaths=1)
+    accident.refresh_from_db()
+    first = accident.versions.get().reported_at
+    assert accident.follow_up_due == first + timedelta(hours=24)
+    items = list(deadlines.deadline_items("accident.followup", accident.follow_up_due))
+    assert [i.obj for i in items] == [accident] and "续报" in items[0].title
+    # A progress report with the same figures is a 续报 and moves the next one on.
+    version = services.supplement(
+        cast.office, accident, services.Figures.of(accident), as_of=timezone.localdate(), note="搜救仍在进行"
+    )
+    accident.refresh_from_db()
+    assert version.kind == "follow_up" and accident.follow_up_due == version.reported_at + timedelta(hours=24)
+    # A 重大 accident reports twice a day.
+    major = file(cast.office, deaths=10)
+    major.refresh_from_db()
+    assert major.follow_up_due == major.versions.get().reported_at + timedelta(hours=12)
+    with pytest.raises(ValidationError):
+        services.end_response(cast.office, accident, ended_at=timezone.now() + timedelta(hours=1))
+    services.end_response(cast.office, accident, ended_at=timezone.now() - timedelta(minutes=5), note="救援结束")
+    accident.refresh_from_db()
+    assert accident.follow_up_due is None and accident.response_ended_at is not None
+    later = timezone.now() + timedelta(days=3)
+    assert accident not in [i.obj for i in deadlines.deadline_items("accident.followup", later)]
+    assert AuditEntry.objects.filter(action="accident.response_ended", object_id=str(accident.pk)).exists()
+    with pytest.raises(PermissionDenied):
+        services.end_response(cast.leader, major, ended_at=timezone.now())
