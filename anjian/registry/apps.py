@@ -21,6 +21,7 @@ class RegistryConfig(AppConfig):
                 "registry.status_deregister": "注销",
                 "registry.closure_recorded": "登记关闭取缔",
                 "registry.blacklisted": "列入严重失信主体名单",
+                "registry.person_blacklisted": "列入严重失信主体名单（人员）",
                 "registry.blacklist_removed": "提前移出严重失信主体名单",
                 "registry.blacklist_restored": "恢复列入严重失信主体名单",
             }

@@ -12,6 +12,7 @@ from anjian.core.roles import Role
 from . import rules
 from .models import (
     BlacklistEntry,
+    BlacklistPerson,
     ClosureRecord,
     ConstructionProject,
     Enterprise,
@@ -357,3 +358,9 @@ class EarlyRemovalForm(StyledForm):
 
 class RestoreForm(StyledForm):
     reason = forms.CharField(label="撤销理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class BlacklistPersonForm(ScopedModelForm):
+    class Meta:
+        model = BlacklistPerson
+        fields = ["name", "role", "position", "id_number"]

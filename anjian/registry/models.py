@@ -628,6 +628,55 @@ class BlacklistEntry(Audited):
         return rules.earliest_repair_date(self.start_date)
 
 
+class ListedPersonRole(models.TextChoices):
+    PRINCIPAL = "principal", "主要负责人"
+    RESPONSIBLE = "responsible", "其他责任人员"
+    INSTITUTION_STAFF = "institution_staff", "中介机构直接责任人员"
+
+
+class BlacklistPerson(Audited):
+    """A person listed with the unit (应急管理部令第11号 第五条、第六条, rules.md CR-04/CR-05: "及其主要负责人", the
+    others found responsible, and the staff of assessment/testing institutions). The listing's period, removal and
+    restoration are the entry's; the identity card number is kept for matching and shown masked."""
+
+    entry = models.ForeignKey(
+        BlacklistEntry, verbose_name="名单记录", on_delete=models.PROTECT, related_name="persons"
+    )
+    name = models.CharField("姓名", max_length=50)
+    role = models.CharField("身份", max_length=20, choices=ListedPersonRole.choices)
+    position = models.CharField("职务", max_length=60, blank=True)
+    id_number = models.CharField("身份证号码", max_length=18, blank=True)
+
+    scope = ScopeSpec(
+        territory="entry__enterprise__territory_path",
+        sectors="entry__enterprise__sectors",
+        enterprise="entry__enterprise",
+    )
+
+    class Meta:
+        verbose_name = "严重失信主体名单人员"
+        verbose_name_plural = "严重失信主体名单人员"
+        ordering = ["entry", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "name", "id_number"], name="registry_bl_person_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_role_display()}）"
+
+    def get_absolute_url(self):
+        return self.entry.get_absolute_url()
+
+    @property
+    def id_number_masked(self) -> str:
+        number = self.id_number
+        return f"{number[:6]}********{number[-4:]}" if len(number) == 18 else ("—" if not number else "****")
+
+    def clean(self):
+        if self.id_number and not rules.valid_id_number(self.id_number):
+            raise ValidationError({"id_number": "身份证号码格式不正确（18位，最后一位可为X，校验码须正确）。"})
+
+
 def active_blacklist_q(day: date, prefix: str = "") -> models.Q:
     """Entries on the list on `day` (rules.is_blacklisted_on, written as a filter)."""
     return models.Q(**{f"{prefix}start_date__lte": day, f"{prefix}end_date__gte": day}) & (

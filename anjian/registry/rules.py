@@ -738,3 +738,24 @@ def gb4754_section(industry_code: str) -> str:
                 raise ValueError(f"行业代码“{industry_code}”的门类应为{section}，不是{letter}")
             return section
     raise ValueError(f"行业代码“{industry_code}”的大类{digits[:2]}不存在（01–97）")
+
+
+# 公民身份号码 (GB 11643-1999): 17 digits and a check character (ISO 7064 MOD 11-2; 10 is written X).
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_number_check_char(first17: str) -> str:
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def valid_id_number(number: str) -> bool:
+    """A well-formed 18-character identity card number with a correct check character and a real birth date."""
+    number = (number or "").strip().upper()
+    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
+        return False
+    try:
+        date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return id_number_check_char(number[:17]) == number[17]

@@ -18,6 +18,7 @@ from anjian.core.roles import Role
 from . import rules
 from .models import (
     BlacklistEntry,
+    BlacklistPerson,
     ClosureRecord,
     Enterprise,
     EnterpriseStatus,
@@ -231,6 +232,35 @@ def list_enterprise(form, user) -> BlacklistEntry:
         )
         record_action(entry.enterprise, "registry.blacklisted", f"列入严重失信主体名单：{entry.decision_no}")
     return entry
+
+
+def list_person(entry: BlacklistEntry, user, person: BlacklistPerson) -> BlacklistPerson:
+    """列入 a person with the unit's listing (CR-04/CR-05: 主要负责人 and the others found responsible)."""
+    if user.role not in BLACKLIST_ROLES:
+        raise PermissionDenied("您的角色无权列入严重失信主体名单。")
+    with transaction.atomic():
+        locked = BlacklistEntry.objects.select_for_update().get(pk=entry.pk)
+        if locked.status != "listed":
+            raise ValidationError("该名单记录已移出或期满，不能再列入人员。")
+        person.entry = locked
+        person.id_number = person.id_number.strip().upper()
+        person.full_clean()
+        if BlacklistPerson.objects.filter(entry=locked, name=person.name, id_number=person.id_number).exists():
+            raise ValidationError("该人员已在本条名单中。")
+        person.save()
+        record_action(locked, "registry.person_blacklisted", f"列入人员：{person}")
+    return person
+
+
+def listed_persons(name: str, id_number: str = "", day: date | None = None):
+    """Persons on the list on `day` with this name (and identity number when given): e.g. before someone becomes
+    a unit's 主要负责人. Matching by identity number when known, by name otherwise."""
+    day = day or timezone.localdate()
+    queryset = BlacklistPerson.objects.filter(active_blacklist_q(day, prefix="entry__")).select_related(
+        "entry", "entry__enterprise"
+    )
+    id_number = (id_number or "").strip().upper()
+    return queryset.filter(id_number=id_number) if id_number else queryset.filter(name=name.strip())
 
 
 def remove_early(entry: BlacklistEntry, user, removed_on: date, reason: str) -> BlacklistEntry:

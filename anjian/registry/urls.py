@@ -53,6 +53,7 @@ urlpatterns = [
     path("blacklist/", views.BlacklistList.as_view(), name="blacklist_list"),
     path("blacklist/add/", views.BlacklistAdd.as_view(), name="blacklist_add"),
     path("blacklist/<int:pk>/", views.BlacklistDetail.as_view(), name="blacklist_detail"),
+    path("blacklist/<int:pk>/persons/", views.BlacklistPersonAdd.as_view(), name="blacklist_person_add"),
     path("blacklist/<int:pk>/<slug:action>/", views.BlacklistAction.as_view(), name="blacklist_action"),
     path("closures/", views.ClosureList.as_view(), name="closure_list"),
     path("closures/add/", views.ClosureEdit.as_view(), name="closure_add"),

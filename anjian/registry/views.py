@@ -818,6 +818,9 @@ class BlacklistDetail(RegisterDetailView):
             can_restore=can and obj.removed_on is not None,
             removal_form=forms.EarlyRemovalForm(initial={"removed_on": today}),
             restore_form=forms.RestoreForm(),
+            persons=obj.persons.all(),
+            can_list_person=can and obj.status == "listed",
+            person_form=forms.BlacklistPersonForm(user=self.request.user),
         )
         return context
 
@@ -843,6 +846,30 @@ class BlacklistAdd(ObjectEditView):
 
     def save(self, form):
         return services.list_enterprise(form, self.request.user)
+
+
+class BlacklistPersonAdd(PermissionRequiredMixin, ScopedObjectMixin, View):
+    """列入人员 with the unit (主要负责人、其他责任人员)."""
+
+    model = BlacklistEntry
+    permission = "registry.change_blacklistentry"
+
+    def post(self, request, pk):
+        entry = self.get_object()
+        form = forms.BlacklistPersonForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.list_person(entry, request.user, form.instance)
+            except (PermissionDenied, ValidationError) as exc:
+                messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, f"已列入：{form.instance}")
+        else:
+            messages.error(
+                request, "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items() if f in form.fields)
+                or "请填写姓名和身份。",
+            )
+        return redirect(entry)
 
 
 class BlacklistAction(PermissionRequiredMixin, ScopedObjectMixin, View):

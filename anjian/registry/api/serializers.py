@@ -6,6 +6,7 @@ from anjian.core.roles import Role
 from .. import rules
 from ..models import (
     BlacklistEntry,
+    BlacklistPerson,
     ClosureRecord,
     ConstructionProject,
     Enterprise,
@@ -195,8 +196,17 @@ class SpecialEquipmentSerializer(ScopedModelSerializer):
         ]
 
 
+class BlacklistPersonSerializer(serializers.ModelSerializer):
+    id_number = serializers.CharField(source="id_number_masked", read_only=True)
+
+    class Meta:
+        model = BlacklistPerson
+        fields = ["id", "name", "role", "position", "id_number"]
+
+
 class BlacklistEntrySerializer(CleanModelSerializer):
     status = serializers.CharField(read_only=True)
+    persons = BlacklistPersonSerializer(many=True, read_only=True)
 
     class Meta:
         model = BlacklistEntry
@@ -213,6 +223,7 @@ class BlacklistEntrySerializer(CleanModelSerializer):
             "removed_on",
             "removal_reason",
             "status",
+            "persons",
         ]
         read_only_fields = fields
 

@@ -97,7 +97,7 @@ class SpecialEquipmentViewSet(ScopedModelViewSet):
 class BlacklistEntryViewSet(ScopedReadOnlyViewSet):
     """Read-only: listing and removal go through the pages' services (decision documents, reasons)."""
 
-    queryset = BlacklistEntry.objects.all()
+    queryset = BlacklistEntry.objects.prefetch_related("persons")
     serializer_class = serializers.BlacklistEntrySerializer
     filterset_class = filters.BlacklistFilter
     permissions = {"read": "registry.view_blacklistentry"}

@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from anjian.core.models import AuditEntry
 from anjian.registry.models import BlacklistEntry, ClosureRecord, Enterprise, MajorHazardSource, RiskPoint
@@ -105,6 +107,48 @@ def test_recent_listing_cannot_be_removed_and_the_page_says_why(cast, client_for
     assert "列入满12个月后方可提前移出" in response.content.decode()
     entry.refresh_from_db()
     assert entry.removed_on is None
+
+
+def test_persons_are_listed_with_the_unit(cast, client_for, api_for):
+    """应急管理部令第11号 (CR-04/CR-05): the unit "及其主要负责人" — persons listed with the entry."""
+    from anjian.registry import rules, services
+    from anjian.registry.models import BlacklistPerson
+
+    entry = make_listing(cast.enterprise_a, date.today() - timedelta(days=30))
+    number = "11010119800101001" + rules.id_number_check_char("11010119800101001")
+    url = f"/registry/blacklist/{entry.pk}/persons/"
+    bad = client_for(cast.office).post(
+        url, {"name": "张三", "role": "principal", "id_number": "110101198001010011"}, follow=True
+    )
+    assert "身份证号码格式不正确" in bad.content.decode() and not BlacklistPerson.objects.exists()
+    assert client_for(cast.town_a_user).post(url, {"name": "张三", "role": "principal"}).status_code == 403
+    client_for(cast.office).post(
+        url, {"name": "张三", "role": "principal", "position": "总经理", "id_number": number}
+    )
+    person = BlacklistPerson.objects.get()
+    page = client_for(cast.office).get(entry.get_absolute_url()).content.decode()
+    assert "张三" in page and person.id_number_masked in page and number not in page
+    assert [p.pk for p in services.listed_persons("张三", number)] == [person.pk]
+    assert [p.pk for p in services.listed_persons("张三")] == [person.pk]
+    assert services.listed_persons("张三", day=date.today() + timedelta(days=3 * 366)).count() == 0
+    api = api_for(cast.office).get(f"/api/registry/blacklist/{entry.pk}/").json()
+    assert api["persons"][0]["id_number"] == person.id_number_masked
+    assert AuditEntry.objects.filter(action="registry.person_blacklisted").exists()
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_id_number_check_character(first17):
+    from anjian.registry import rules
+
+    number = first17 + rules.id_number_check_char(first17)
+    try:
+        date(int(first17[6:10]), int(first17[10:12]), int(first17[12:14]))
+        real_birth_date = True
+    except ValueError:
+        real_birth_date = False
+    assert rules.valid_id_number(number) is real_birth_date
+    wrong = next(c for c in "0123456789X" if c != number[-1])
+    assert not rules.valid_id_number(first17 + wrong)
 
 
 def test_closure_of_a_registered_unit_bans_it(cast, client_for):
