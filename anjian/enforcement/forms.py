@@ -2,7 +2,7 @@
 
 from django import forms
 
-from anjian.core.forms import ScopedModelForm, StyledForm
+from anjian.core.forms import ScopedModelForm, StyledForm, bootstrapify, refuse_control_characters
 from anjian.core.models import Organisation, Territory
 
 from . import rules
@@ -143,6 +143,63 @@ class HearingForm(StyledForm):
 class DocumentForm(StyledForm):
     kind = forms.ChoiceField(label="文书类型", choices=DocumentKind.choices)
     body = forms.CharField(label="正文补充", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+DETAIL_WIDGETS = {
+    "longtext": lambda: forms.Textarea(attrs={"rows": 3}),
+    "qa": lambda: forms.Textarea(attrs={"rows": 10, "placeholder": "问：……\n答：……"}),
+    "items": lambda: forms.Textarea(attrs={"rows": 4, "placeholder": "名称，规格，数量"}),
+    "statements": lambda: forms.Textarea(attrs={"rows": 10, "placeholder": "发言人：内容"}),
+}
+
+
+class DocumentDetailsForm(StyledForm):
+    """The fields one document kind records (document_details.DETAIL_FIELDS). The form only collects text;
+    document_details.validate_details is the one validation, so page and API refuse the same input."""
+
+    issued_on = forms.DateField(label="文书日期", required=False, widget=DATE)
+    body = forms.CharField(label="正文补充", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, kind, case, **kwargs):
+        from .document_details import fields_for
+
+        super().__init__(*args, **kwargs)
+        self.detail_fields = fields_for(kind)
+        for spec in self.detail_fields:
+            label = spec.label + ("" if spec.required else "（选填）")
+            if spec.type == "bool":
+                field = forms.BooleanField(label=spec.label, required=False)
+            elif spec.type == "choice":
+                field = forms.ChoiceField(label=label, choices=[("", "—"), *spec.choices], required=False)
+            elif spec.type == "document":
+                documents = case.documents.exclude(kind=DocumentKind.SERVICE_RECEIPT).order_by("id")
+                field = forms.ChoiceField(
+                    label=label,
+                    choices=[
+                        ("", "—"),
+                        *[(d.number, f"{d.get_kind_display()} {d.number}") for d in documents],
+                    ],
+                    required=False,
+                )
+            elif spec.type == "date":
+                field = forms.CharField(label=label, required=False, widget=DATE)
+            elif spec.type == "datetime":
+                field = forms.CharField(
+                    label=label, required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+                )
+            elif spec.type == "int":
+                field = forms.CharField(label=label, required=False, widget=forms.NumberInput())
+            else:
+                widget = DETAIL_WIDGETS.get(spec.type, forms.TextInput)()
+                field = forms.CharField(label=label, required=False, widget=widget, strip=False)
+            field.help_text = spec.help
+            self.fields[spec.name] = field
+        bootstrapify(self)  # again, for the fields added above
+        refuse_control_characters(self)
+        self.order_fields([s.name for s in self.detail_fields] + ["issued_on", "body"])
+
+    def details(self) -> dict:
+        return {spec.name: self.cleaned_data.get(spec.name) for spec in self.detail_fields}
 
 
 class ExecuteForm(StyledForm):

@@ -398,20 +398,56 @@ class Measure(Audited):
 
 
 class DocumentKind(models.TextChoices):
+    """The 执法文书 of a case (《安全生产执法文书样式》; rules.md §6.3). The order here is the order of the procedure,
+    which is also the order of the case file (卷宗, documents.CASE_FILE_ORDER)."""
+
+    FILING_APPROVAL = "filing_approval", "立案审批表"
+    INQUIRY_RECORD = "inquiry_record", "询问笔录"
+    SURVEY_RECORD = "survey_record", "勘验笔录"
+    SAMPLING_VOUCHER = "sampling_voucher", "抽样取证凭证"
+    EVIDENCE_HOLD = "evidence_hold", "先行登记保存证据通知书"
+    EVIDENCE_DISPOSAL = "evidence_disposal", "先行登记保存证据处理决定书"
     ONSITE_MEASURES = "onsite_measures", "现场处理措施决定书"
+    SEIZURE = "seizure", "查封扣押决定书"
+    SEIZURE_DISPOSAL = "seizure_disposal", "查封扣押处理决定书"
+    COERCIVE_MEASURES = "coercive_measures", "强制措施决定书"
+    REVIEW_OPINION = "review_opinion", "整改复查意见书"
     PENALTY_NOTICE = "penalty_notice", "行政处罚告知书"
+    HEARING_NOTICE = "hearing_notice", "听证告知书"
+    HEARING_RECORD = "hearing_record", "听证笔录"
     DECISION_UNIT = "decision_unit", "行政处罚决定书（单位）"
     DECISION_PERSON = "decision_person", "行政处罚决定书（个人）"
-    REVIEW_OPINION = "review_opinion", "整改复查意见书"
+    SERVICE_RECEIPT = "service_receipt", "送达回执"
+    PAYMENT_REMINDER = "payment_reminder", "罚款催告书"
+    LATE_SURCHARGE = "late_surcharge", "加处罚款决定书"
+    TRANSFER_LETTER = "transfer_letter", "案件移送书"
+    CLOSING_APPROVAL = "closing_approval", "结案审批表"
 
 
-# 类别码 in 文号 (rules.md EN-30; the codes are conventional and vary by province ❓)
+# 类别码 in 文号 (rules.md EN-30; the codes are conventional and vary by province ❓). Forms kept inside the case
+# file (审批表、笔录、回执) are numbered too so the 卷宗目录 can cite each one.
 DOCUMENT_CODES = {
+    DocumentKind.FILING_APPROVAL: "立审",  # ❓
+    DocumentKind.INQUIRY_RECORD: "询",  # ❓
+    DocumentKind.SURVEY_RECORD: "勘",  # ❓
+    DocumentKind.SAMPLING_VOUCHER: "抽",  # ❓
+    DocumentKind.EVIDENCE_HOLD: "先保",  # ❓
+    DocumentKind.EVIDENCE_DISPOSAL: "先处",  # ❓
     DocumentKind.ONSITE_MEASURES: "现决",
+    DocumentKind.SEIZURE: "查扣",  # ❓
+    DocumentKind.SEIZURE_DISPOSAL: "查扣处",  # ❓
+    DocumentKind.COERCIVE_MEASURES: "强措",  # ❓
+    DocumentKind.REVIEW_OPINION: "复查",
     DocumentKind.PENALTY_NOTICE: "罚告",
+    DocumentKind.HEARING_NOTICE: "听告",  # ❓
+    DocumentKind.HEARING_RECORD: "听笔",  # ❓
     DocumentKind.DECISION_UNIT: "罚",
     DocumentKind.DECISION_PERSON: "罚个",
-    DocumentKind.REVIEW_OPINION: "复查",
+    DocumentKind.SERVICE_RECEIPT: "送",  # ❓
+    DocumentKind.PAYMENT_REMINDER: "催",  # ❓
+    DocumentKind.LATE_SURCHARGE: "加罚",  # ❓
+    DocumentKind.TRANSFER_LETTER: "移",  # ❓
+    DocumentKind.CLOSING_APPROVAL: "结审",  # ❓
 }
 
 
@@ -421,7 +457,7 @@ class CaseDocument(Audited):
     case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="documents")
     territory_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+", editable=False, null=True)
-    kind = models.CharField("文书类型", max_length=20, choices=DocumentKind.choices)
+    kind = models.CharField("文书类型", max_length=24, choices=DocumentKind.choices)
     number = models.CharField("文号", max_length=80, unique=True)
     year = models.PositiveSmallIntegerField("年度")
     sequence = models.PositiveIntegerField("序号")
@@ -430,6 +466,8 @@ class CaseDocument(Audited):
         Organisation, verbose_name="制作机关", on_delete=models.PROTECT, related_name="+"
     )
     body = models.TextField("正文补充", blank=True)
+    # What a record (笔录, 凭证, 回执) says, per kind: validated by document_details.validate_details.
+    details = models.JSONField("文书内容", default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="制作人", on_delete=models.PROTECT, related_name="+"
     )

@@ -484,59 +484,132 @@ def accept_resumption(measure: Measure, user, opinion: str, accepted_on: date | 
 
 # --- documents ---------------------------------------------------------------------------------------------
 
-# Which stages a document may be made in (the decision only after 负责人审批, the notice only after 告知).
+# Which stages a document may be made in (rules.md §6.3; the procedure of 行政处罚法 第五章). None = any stage.
+_INVESTIGATING = {S.FILED.value, S.INVESTIGATION.value, S.NOTIFIED.value}  # 第五十五条: 调查或者检查
+_OPEN = _INVESTIGATING | {S.DECIDED.value, S.EXECUTION.value, S.COURT_ENFORCEMENT.value}
+_DECIDED = {S.DECIDED.value, S.EXECUTION.value, S.COURT_ENFORCEMENT.value, S.CLOSED.value}
+_UNPAID = {S.EXECUTION.value, S.COURT_ENFORCEMENT.value}  # after service, while the fine may be unpaid
 DOCUMENT_STAGES = {
+    DocumentKind.FILING_APPROVAL: None,  # 第五十四条: 立案 is the first record of every case
+    DocumentKind.INQUIRY_RECORD: _INVESTIGATING,
+    DocumentKind.SURVEY_RECORD: _INVESTIGATING,
+    DocumentKind.SAMPLING_VOUCHER: _INVESTIGATING,  # 第五十六条: 抽样取证
+    DocumentKind.EVIDENCE_HOLD: _INVESTIGATING,  # 第五十六条: 先行登记保存
+    DocumentKind.EVIDENCE_DISPOSAL: _OPEN,
     DocumentKind.ONSITE_MEASURES: None,  # any stage
-    DocumentKind.PENALTY_NOTICE: {S.NOTIFIED.value, S.DECIDED.value, S.EXECUTION.value},
-    DocumentKind.DECISION_UNIT: {
-        S.DECIDED.value,
-        S.EXECUTION.value,
-        S.COURT_ENFORCEMENT.value,
-        S.CLOSED.value,
-    },
-    DocumentKind.DECISION_PERSON: {
-        S.DECIDED.value,
-        S.EXECUTION.value,
-        S.COURT_ENFORCEMENT.value,
-        S.CLOSED.value,
-    },
+    DocumentKind.SEIZURE: _OPEN,  # 安全生产法 第六十五条第一款第(四)项; 行政强制法 第二十四条
+    DocumentKind.SEIZURE_DISPOSAL: _OPEN | {S.CLOSED.value},
+    DocumentKind.COERCIVE_MEASURES: _OPEN,  # 安全生产法 第七十条
     DocumentKind.REVIEW_OPINION: None,
+    DocumentKind.PENALTY_NOTICE: {S.NOTIFIED.value, S.DECIDED.value, S.EXECUTION.value},
+    DocumentKind.HEARING_NOTICE: {S.NOTIFIED.value, S.DECIDED.value, S.EXECUTION.value},
+    DocumentKind.HEARING_RECORD: {S.NOTIFIED.value, S.DECIDED.value, S.EXECUTION.value},
+    DocumentKind.DECISION_UNIT: _DECIDED,
+    DocumentKind.DECISION_PERSON: _DECIDED,
+    DocumentKind.SERVICE_RECEIPT: None,  # any issued document may be served
+    DocumentKind.PAYMENT_REMINDER: _UNPAID,
+    DocumentKind.LATE_SURCHARGE: _UNPAID,
+    DocumentKind.TRANSFER_LETTER: {S.TRANSFERRED.value, S.CLOSED.value},
+    # 结案: from the stages that can close (execution, court enforcement, transfer, 不予处罚) and once closed
+    DocumentKind.CLOSING_APPROVAL: {
+        S.INVESTIGATION.value,
+        S.NOTIFIED.value,
+        S.EXECUTION.value,
+        S.COURT_ENFORCEMENT.value,
+        S.TRANSFERRED.value,
+        S.CLOSED.value,
+    },
 }
 
 
-def document_refusal(case: Case, kind: str, user) -> str | None:
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What the document guards read besides the case row, fetched once for all kinds (two queries)."""
+
+    kinds: frozenset
+    has_rectification_order: bool
+
+    @classmethod
+    def of(cls, case: Case) -> "DocumentFacts":
+        return cls(
+            kinds=frozenset(case.documents.values_list("kind", flat=True)),
+            has_rectification_order=case.measures.filter(measure=M.ORDER_RECTIFICATION.value).exists(),
+        )
+
+
+def _document_guard(case: Case, kind: DocumentKind, today: date, facts: DocumentFacts) -> str | None:
+    """What else a document needs besides the stage; None when it may be made."""
+    K = DocumentKind
+    if kind == K.DECISION_PERSON and not case.responsible_persons.strip() and case.party_kind != "person":
+        return "本案没有个人当事人（责任人员），不能制作个人处罚决定书。"
+    if kind == K.REVIEW_OPINION and not facts.has_rectification_order:
+        return "本案没有责令限期整改措施，不能制作整改复查意见书。"
+    if kind == K.EVIDENCE_DISPOSAL and K.EVIDENCE_HOLD.value not in facts.kinds:
+        return "尚未制作先行登记保存证据通知书，无可处理的登记保存证据（行政处罚法 第五十六条）。"
+    if kind == K.SEIZURE_DISPOSAL and K.SEIZURE.value not in facts.kinds:
+        return "尚未制作查封扣押决定书，无可处理的查封、扣押物品（行政强制法 第二十七条）。"
+    if kind == K.HEARING_NOTICE and not case.hearing_offered:
+        return "本案拟作出的处罚不属于应当告知听证的情形（行政处罚法 第六十三条）。"
+    if kind == K.HEARING_RECORD and not case.hearing_requested:
+        return "当事人未申请听证，不能制作听证笔录（行政处罚法 第六十四条）。"
+    if kind == K.SERVICE_RECEIPT and not (facts.kinds - {K.SERVICE_RECEIPT.value}):
+        return "本案尚无可送达的文书。"
+    if kind in (K.PAYMENT_REMINDER, K.LATE_SURCHARGE):
+        if not case.payment_due:
+            return f"本案没有罚款缴纳期限，不能制作{kind.label}。"
+        if today <= case.payment_due:
+            # 行政处罚法 第七十二条: 到期不缴纳罚款的 → 加处罚款; 行政强制法 第五十四条: 催告 after the due date
+            return f"缴款期限（{case.payment_due}）尚未届满，不能制作{kind.label}。"
+    if kind == K.TRANSFER_LETTER and not case.transfer_to:
+        return "本案未移送，不能制作案件移送书（行政处罚法 第二十七条）。"
+    return None
+
+
+def document_refusal(
+    case: Case, kind: str, user, today: date | None = None, facts: DocumentFacts | None = None
+) -> str | None:
+    """Why `user` may not make a document of `kind` for `case` now (Chinese); None when allowed."""
     kind = DocumentKind(kind)
     if user.role not in HANDLER_ROLES:
         return "您的角色无权制作执法文书。"
     stages = DOCUMENT_STAGES[kind]
     if stages is not None and case.stage not in stages:
         return f"案件处于「{case.stage_enum.label}」阶段，不能制作{kind.label}。"
-    if (
-        kind == DocumentKind.DECISION_PERSON
-        and not case.responsible_persons.strip()
-        and case.party_kind != "person"
-    ):
-        return "本案没有个人当事人（责任人员），不能制作个人处罚决定书。"
-    if (
-        kind == DocumentKind.REVIEW_OPINION
-        and not case.measures.filter(measure=M.ORDER_RECTIFICATION.value).exists()
-    ):
-        return "本案没有责令限期整改措施，不能制作整改复查意见书。"
-    return None
+    return _document_guard(case, kind, today or timezone.localdate(), facts or DocumentFacts.of(case))
+
+
+def document_offers(case: Case, user) -> list[tuple[DocumentKind, str | None]]:
+    """Every document kind with the reason it cannot be made now (None = offered): the case page shows both."""
+    facts = DocumentFacts.of(case)
+    today = timezone.localdate()
+    return [(kind, document_refusal(case, kind, user, today, facts)) for kind in DocumentKind]
 
 
 def issue_document(
-    case: Case, kind: str, user, body: str = "", issued_on: date | None = None
+    case: Case,
+    kind: str,
+    user,
+    body: str = "",
+    issued_on: date | None = None,
+    details: dict | None = None,
 ) -> CaseDocument:
     """Make a document with a 文号 that never repeats and has no gaps: the number is taken from the counter row
-    inside this transaction (core.documents.next_document_number), so a failure returns it."""
+    inside this transaction (core.documents.next_document_number), so a failure returns it. `details` are the
+    kind's own fields (document_details.DETAIL_FIELDS), validated before a number is taken."""
+    from .document_details import validate_details
+
     kind = DocumentKind(kind)
     issued_on = issued_on or timezone.localdate()
     with transaction.atomic():
-        case = Case.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=case.pk)
-        why = document_refusal(case, kind, user)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("organisation", "handler", "co_handler")
+            .get(pk=case.pk)
+        )
+        why = document_refusal(case, kind, user, today=issued_on)
         if why:
             raise ValidationError(why)
+        cleaned = validate_details(kind, details or {}, case)
         issuer = case.organisation
         seq = next_document_number(f"enforcement.{kind.value}.{issuer.pk}", issued_on.year)
         prefix = (issuer.short_name or issuer.name) + DOCUMENT_CODES[kind]
@@ -551,6 +624,7 @@ def issue_document(
             issued_on=issued_on,
             issuer=issuer,
             body=body,
+            details=cleaned,
             created_by=user,
         )
         record_action(case, "enforcement.document_issued", f"制作{kind.label}：{document.number}")

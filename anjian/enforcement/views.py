@@ -24,12 +24,14 @@ from anjian.core.views.generic import (
 )
 from anjian.operations.services import tips_linked_to
 
+from . import case_file, forms, publication, queries, rules, services
 from . import documents as docs
-from . import forms, publication, queries, rules, services
+from .document_details import fields_for
 from .filters import CaseFilter, FindingFilter, ProvisionFilter, TalkFilter
 from .models import (
     Case,
     CaseDocument,
+    DocumentKind,
     Measure,
     NoPenaltyReason,
     PenaltyPublication,
@@ -147,6 +149,7 @@ class CaseDetail(ObjectDetailView):
             "can_act": can,
             "measure_form": forms.MeasureForm(user=user) if obj.stage in services.EDITABLE_STAGES else None,
             "document_form": forms.DocumentForm(),
+            "document_offers": services.document_offers(obj, user) if can else [],
             "hearing_form": forms.HearingForm() if obj.stage == rules.CaseStage.NOTIFIED.value else None,
             "action_form": forms.ActionForm(),
             "publication": PenaltyPublication.objects.filter(case=obj).first(),
@@ -353,6 +356,8 @@ class DocumentIssue(CaseObjectMixin, View):
         form = forms.DocumentForm(request.POST)
         if not form.is_valid():
             return self.done(case, error="请选择文书类型。")
+        if fields_for(form.cleaned_data["kind"]):  # a record with its own content: fill it in first
+            return redirect("enforcement:document_new", pk=case.pk, kind=form.cleaned_data["kind"])
         try:
             document = services.issue_document(
                 case, form.cleaned_data["kind"], request.user, form.cleaned_data["body"]
@@ -377,6 +382,98 @@ class DocumentDownload(PermissionRequiredMixin, View):
         return document_response(
             docs.build(document), fmt, f"{document.get_kind_display()}-{document.number}"
         )
+
+
+def _detail_initial(case, kind) -> dict:
+    """Sensible defaults for a record, from the case: the two officers, the party, its address, today."""
+    officers = "、".join(u.name or u.username for u in (case.handler, case.co_handler) if u is not None)
+    today = timezone.localdate().isoformat()
+    address = (case.enterprise.address or "") if case.enterprise_id else ""
+    recorder = case.co_handler.name if case.co_handler_id else ""
+    initial = {
+        "interviewers": officers,
+        "surveyors": officers,
+        "investigators": officers,
+        "recorder": recorder,
+        "place": address,
+        "holder": case.party_display,
+        "recipient": case.party_display,
+        "keeper": case.organisation.name,
+        "served_on": today,
+        "sampled_on": today,
+        "held_on": today,
+        "start_on": today,
+        "as_of": today,
+        "days": 30 if kind == "seizure" else None,
+        "period_days": 10,
+    }
+    return {spec.name: initial[spec.name] for spec in fields_for(kind) if initial.get(spec.name)}
+
+
+class DocumentNew(CaseObjectMixin, View):
+    """The content of a record (询问笔录, 送达回执 …) before it is numbered; bad input is shown back, nothing lost."""
+
+    template_name = "enforcement/document_form.html"
+
+    def setup_case(self, request, kind):
+        case = self.case()
+        try:
+            kind = DocumentKind(kind)
+        except ValueError as exc:
+            raise Http404("未知的文书类型。") from exc
+        return case, kind, services.document_refusal(case, kind, request.user)
+
+    def get(self, request, pk, kind):
+        case, kind, why = self.setup_case(request, kind)
+        if why:
+            return self.done(case, error=why)
+        form = forms.DocumentDetailsForm(kind=kind, case=case, initial=_detail_initial(case, kind.value))
+        return render(request, self.template_name, {"case": case, "kind": kind, "form": form})
+
+    def post(self, request, pk, kind):
+        case, kind, why = self.setup_case(request, kind)
+        if why:
+            return self.done(case, error=why)
+        form = forms.DocumentDetailsForm(request.POST, kind=kind, case=case)
+        if form.is_valid():
+            try:
+                document = services.issue_document(
+                    case,
+                    kind,
+                    request.user,
+                    form.cleaned_data["body"],
+                    issued_on=form.cleaned_data.get("issued_on"),
+                    details=form.details(),
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for name, errors in exc.message_dict.items():
+                        form.add_error(name if name in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc.messages)
+            else:
+                return self.done(case, f"已制作{document}")
+        context = {"case": case, "kind": kind, "form": form}
+        return render(request, self.template_name, context, status=400)
+
+
+class CaseFile(PermissionRequiredMixin, View):
+    """卷宗目录: the case's documents in case-file order with numbers, dates and pages; printable as PDF."""
+
+    permission = "enforcement.view_case"
+
+    def get(self, request, pk, fmt="html"):
+        case = get_object_or_404(
+            restrict(Case.objects.all(), request.user).select_related(
+                "organisation", "enterprise", "handler", "co_handler"
+            ),
+            pk=pk,
+        )
+        entries = case_file.case_file_entries(case)
+        if fmt == "pdf":
+            index = case_file.case_file_index(case, entries)
+            return document_response(index, "pdf", f"卷宗目录-{case.number}")
+        return render(request, "enforcement/case_file.html", {"case": case, "entries": entries})
 
 
 # --- findings (整改不能代替处罚) -----------------------------------------------------------------------------

@@ -69,8 +69,8 @@ class CaseDocumentSerializer(CleanModelSerializer):
 
     class Meta:
         model = CaseDocument
-        fields = ["id", "kind", "kind_display", "number", "year", "sequence", "issued_on", "body"]
-        read_only_fields = ["number", "year", "sequence", "issued_on"]
+        fields = ["id", "kind", "kind_display", "number", "year", "sequence", "issued_on", "body", "details"]
+        read_only_fields = ["number", "year", "sequence", "issued_on", "details"]
 
 
 class CaseSerializer(ScopedModelSerializer):
@@ -151,6 +151,8 @@ class TransitionSerializer(CleanSerializer):
 class IssueDocumentSerializer(CleanSerializer):
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
     body = serializers.CharField(required=False, allow_blank=True, default="")
+    # The kind's own fields (document_details.DETAIL_FIELDS), validated by the service.
+    details = serializers.JSONField(required=False, default=dict)
 
 
 class FindingSerializer(ScopedModelSerializer):

@@ -90,7 +90,11 @@ class CaseViewSet(ScopedModelViewSet):
         data.is_valid(raise_exception=True)
         try:
             document = services.issue_document(
-                case, data.validated_data["kind"], request.user, data.validated_data["body"]
+                case,
+                data.validated_data["kind"],
+                request.user,
+                data.validated_data["body"],
+                details=data.validated_data["details"],
             )
         except ValidationError as exc:
             return _refused(exc)
