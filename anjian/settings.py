@@ -5,6 +5,7 @@ Production sets DEPLOYMENT=production, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (
 CELERY_BROKER_URL (Redis); see docs/operations-deployment.md.
 """
 
+import math
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "anjian.core",
+    "anjian.stats",
     "anjian.registry",
     "anjian.inspections",
     "anjian.hazards",
@@ -75,6 +77,7 @@ INSTALLED_APPS = [
     "anjian.operations",
     "anjian.notifications",
     "anjian.dashboard",
+    "anjian.workdays",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +88,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "anjian.core.middleware.SessionIdleTimeoutMiddleware",
+    # Dashboards, ledgers and exports read a replica when one is configured (docs/deployment.md).
+    "anjian.core.db_router.ReplicaRoutingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -131,6 +137,52 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Behind PgBouncer in transaction pooling, a server-side cursor (QuerySet.iterator() on PostgreSQL) would outlive
+# its server connection: turn them off there (docs/deployment.md).
+DISABLE_SERVER_SIDE_CURSORS = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DISABLE_SERVER_SIDE_CURSORS
+
+# Read replicas (anjian.core.db_router, docs/deployment.md): streaming replicas of the primary, one alias each
+# (replica1, replica2, …). Dashboards, ledgers, statistics and exports read them; everything else the primary.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = dj_database_url.parse(
+        _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = DISABLE_SERVER_SIDE_CURSORS
+    if DATABASES[_alias]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that is down must cost a fallback to the primary, not a request waiting on a dead host.
+        DATABASES[_alias].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", int(env("DATABASE_REPLICA_CONNECT_TIMEOUT", "2"))
+        )
+    # Tests create and migrate no database on a replica: the alias reads the primary's test database.
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["anjian.core.db_router.ReplicaRouter"]
+# A replica further behind than this (seconds) is skipped; lag is measured once per DATABASE_REPLICA_CHECK_SECONDS.
+DATABASE_REPLICA_MAX_LAG = float(env("DATABASE_REPLICA_MAX_LAG", "2"))
+DATABASE_REPLICA_CHECK_SECONDS = float(env("DATABASE_REPLICA_CHECK_SECONDS", "2"))
+DATABASE_REPLICA_RETRY_SECONDS = float(env("DATABASE_REPLICA_RETRY_SECONDS", "30"))  # a replica found down
+# After a write its author reads the primary this long. At least MAX_LAG + CHECK_SECONDS: by then any replica
+# still in use has replayed the write.
+_sticky_default = math.ceil(DATABASE_REPLICA_MAX_LAG + DATABASE_REPLICA_CHECK_SECONDS) + 1
+DATABASE_REPLICA_STICKY_SECONDS = int(env("DATABASE_REPLICA_STICKY_SECONDS", str(_sticky_default)))
+# Read-only work, by URL name: what these pages show may be a second old. Exports (`?export=` on any list or
+# the dashboard) read a replica too (DATABASE_REPLICA_EXPORTS).
+DATABASE_REPLICA_VIEWS = [
+    "dashboard:index",
+    "dashboard:map",
+    "dashboard:map_data",
+    "dashboard-summary",
+    "hazards:ledger",
+    "accidents:statistics",
+    "enforcement:figures",
+    "enforcement:repeat_offenders",
+    "operations:counts",
+    "registry:risk_map",
+]
+DATABASE_REPLICA_EXPORTS = env_bool("DATABASE_REPLICA_EXPORTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -174,9 +226,10 @@ LOGIN_IP_FAILURE_LIMIT = int(env("LOGIN_IP_FAILURE_LIMIT", "20"))
 LOGIN_IP_WINDOW_MINUTES = int(env("LOGIN_IP_WINDOW_MINUTES", "10"))
 LOGIN_ACCOUNT_IP_LIMIT = int(env("LOGIN_ACCOUNT_IP_LIMIT", "10"))
 
-# Idle timeout: the session expires after SESSION_IDLE_MINUTES without a request.
+# Idle timeout: the session expires after SESSION_IDLE_MINUTES without a request. Its expiry restarts when it is
+# written, which core.middleware.SessionIdleTimeoutMiddleware does at most once a minute (not on every request).
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
@@ -202,6 +255,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.archive_audit",
         "schedule": crontab(minute="30", hour="2", day_of_month="1"),
     },
+    "core-expire-exports": {"task": "core.expire_exports", "schedule": crontab(minute="15", hour="3")},
 }
 
 CONTENT_SECURITY_POLICY = {
@@ -273,6 +327,8 @@ SPECTACULAR_SETTINGS = {
         "AccidentGradeEnum": "anjian.accidents.models.Grade",
         "AccidentStatusEnum": "anjian.accidents.models.AccidentStatus",
         "ReportLevelEnum": "anjian.accidents.models.Level",
+        "AccidentKindEnum": "anjian.accidents.models.AccidentKind",
+        "ReportVersionKindEnum": "anjian.accidents.models.VersionKind",
         "HazardGradeEnum": "anjian.hazards.models.Grade",
         "HazardNatureEnum": "anjian.hazards.models.Nature",
         "HazardSourceEnum": "anjian.hazards.models.Source",
@@ -311,6 +367,10 @@ ANJIAN = {
     "SITE_NAME": env("SITE_NAME", "安监 · 安全生产监管平台"),
     "LIST_PAGE_SIZE": int(env("LIST_PAGE_SIZE", "50")),
     "MAP_TILE_URL": env("MAP_TILE_URL", ""),
+    # Excel exports of more rows than this are written in the background (core.export_jobs); their files are
+    # kept for EXPORT_RETENTION_DAYS days.
+    "EXPORT_JOB_ROWS": int(env("EXPORT_JOB_ROWS", "5000")),
+    "EXPORT_RETENTION_DAYS": int(env("EXPORT_RETENTION_DAYS", "7")),
 }
 
 LOGGING = {

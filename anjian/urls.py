@@ -20,6 +20,7 @@ DOMAIN_APPS = {
     "operations": "operations",
     "notifications": "notifications",
     "dashboard": "dashboard",
+    "workdays": "workdays",
 }
 
 
@@ -50,6 +51,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", pages.PasswordChange.as_view(), name="password_change"),
     path("core/", include("anjian.core.urls")),
+    path("public/penalties/", include("anjian.enforcement.public_urls")),
     path("public/", include("anjian.operations.public_urls")),
     *[path(f"{prefix}/", include(f"anjian.{app}.urls")) for app, prefix in DOMAIN_APPS.items()],
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,8 +1,11 @@
 """Benchmark: importing a town's hazard ledger as offices keep it (12 monthly sheets, title rows, footers).
 
-Builds an N-row ledger (default 100,000) over U units, then measures, in its own test database:
-reading the table (header search, every sheet), the full parse (values, units, duplicates, form rules) with
-its query count, and the all-or-nothing commit of the first `--commit` rows:
+Builds an N-row ledger (default 100,000) over U units, then measures, in its own test database: reading the
+table (header search, every sheet), the full check (values, units, duplicates, form rules) and the
+all-or-nothing commit of every row (numbers, bulk insert, audit entries, summary counts), each with its time,
+query count and peak memory (resident set size sampled every 20 ms, and the Python heap's peak by tracemalloc
+with --tracemalloc, which slows the run). While the commit runs, another user takes hazard numbers every 100 ms
+in their own transaction, from another process: the longest wait shows whether the import blocks registrations.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/anjian_imp_bench .venv/bin/python bench/bench_import.py --rows 100000
 
@@ -10,10 +13,15 @@ Runs in its own test database, created and dropped here.
 """
 
 import argparse
+import gc
 import io
+import multiprocessing
 import os
 import sys
+import threading
 import time
+import tracemalloc
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -73,23 +81,110 @@ def ledger(rows: int, units: list[str]) -> io.BytesIO:
     return data
 
 
+def rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+@contextmanager
+def measured(label: str, use_tracemalloc: bool):
+    """Time, peak RSS (sampled) and, optionally, the Python heap's peak of one phase."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    gc.collect()
+    start_rss, peak = rss_mb(), [rss_mb()]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.wait(0.02):
+            peak[0] = max(peak[0], rss_mb())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    if use_tracemalloc:
+        tracemalloc.start()
+    info = {}
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        yield info
+        elapsed = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    heap = ""
+    if use_tracemalloc:
+        heap = f", Python heap peak {tracemalloc.get_traced_memory()[1] / 1e6:.0f} MB"
+        tracemalloc.stop()
+    rows = info.get("rows")
+    rate = f" ({rows / elapsed:,.0f} rows/s)" if rows else ""
+    print(
+        f"{label}: {elapsed:.1f} s{rate}, {len(queries)} queries, "
+        f"RSS {start_rss:.0f} → peak {peak[0]:.0f} MB (+{peak[0] - start_rss:.0f}){heap}"
+        + (f" — {info['note']}" if info.get("note") else "")
+    )
+
+
+def take_numbers(dsn: str, year: int, stop, waits) -> None:
+    """Another user registering hazards, in a process of its own (so this process's work cannot delay it):
+    takes one hazard number every 100 ms, as services.next_hazard_number does (row lock on the year's counter),
+    and records how long each took."""
+    import psycopg
+
+    with psycopg.connect(dsn) as conn:
+        while not stop.wait(0.1):
+            start = time.perf_counter()
+            with conn.transaction():
+                conn.execute(
+                    "INSERT INTO core_documentcounter (key, year, last_number) VALUES (%s, %s, 0) "
+                    "ON CONFLICT (key, year) DO NOTHING",
+                    ["hazards.hazard", year],
+                )
+                conn.execute(
+                    "SELECT last_number FROM core_documentcounter WHERE key = %s AND year = %s FOR UPDATE",
+                    ["hazards.hazard", year],
+                )
+                conn.execute(
+                    "UPDATE core_documentcounter SET last_number = last_number + 1 WHERE key = %s AND year = %s",
+                    ["hazards.hazard", year],
+                )
+            waits.append(time.perf_counter() - start)
+
+
+def start_registrar(connection, year: int):
+    if connection.vendor != "postgresql":
+        return None
+    settings = connection.settings_dict
+    dsn = (
+        f"dbname={settings['NAME']} user={settings['USER'] or 'postgres'} host={settings['HOST'] or 'localhost'}"
+        f" port={settings['PORT'] or 5432}"
+        + (f" password={settings['PASSWORD']}" if settings.get("PASSWORD") else "")
+    )
+    context = multiprocessing.get_context("spawn")
+    manager = context.Manager()
+    stop, waits = manager.Event(), manager.list()
+    process = context.Process(target=take_numbers, args=(dsn, year, stop, waits), daemon=True)
+    process.start()
+    return manager, process, stop, waits
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--units", type=int, default=500)
-    parser.add_argument("--commit", type=int, default=5_000, help="rows committed (0: none)")
+    parser.add_argument("--tracemalloc", action="store_true", help="also measure the Python heap (slower)")
     args = parser.parse_args()
 
     import django
 
     django.setup()
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases
+    from django.test.utils import setup_databases, teardown_databases
 
     old = setup_databases(verbosity=0, interactive=False)
     try:
         from anjian.core.importing import get_importer
         from anjian.core.importing.base import MAX_ROWS
+        from anjian.core.models import AuditEntry
         from anjian.core.roles import Role
         from anjian.core.testing import build_cast
         from anjian.hazards.models import Hazard
@@ -109,44 +204,47 @@ def main():
         assert cast.town_a_user.role == Role.TOWN and args.rows <= MAX_ROWS
 
         start = time.perf_counter()
-        data = ledger(args.rows, units)
+        content = ledger(args.rows, units).getvalue()
         print(
-            f"ledger: {args.rows} rows, 12 sheets, {len(data.getbuffer()) / 1e6:.1f} MB, "
-            f"built in {time.perf_counter() - start:.1f} s"
+            f"ledger: {args.rows} rows, 12 sheets, {len(content) / 1e6:.1f} MB, "
+            f"built in {time.perf_counter() - start:.1f} s; database {connection.vendor}"
         )
 
-        importer = get_importer("hazards")(cast.town_a_user)
-        start = time.perf_counter()
-        read = importer.read_table(data)
-        elapsed = time.perf_counter() - start
-        print(
-            f"find the table + read: {elapsed:.1f} s ({len(read.rows) / elapsed:,.0f} rows/s) — {read.note}"
-        )
+        def upload():
+            data = io.BytesIO(content)
+            data.name = "ledger.xlsx"
+            return data
 
-        data.seek(0)
-        importer = get_importer("hazards")(cast.town_a_user)
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            result = importer.parse(data)
-            elapsed = time.perf_counter() - start
+        with measured("find the table + read", args.tracemalloc) as info:
+            read = get_importer("hazards")(cast.town_a_user).read_table(upload())
+            info["rows"] = sum(1 for _ in read.rows)
+            info["note"] = read.note
+
+        with measured("check (values, units, duplicates, form rules)", args.tracemalloc) as info:
+            result = get_importer("hazards")(cast.town_a_user).parse(upload())
+            info["rows"] = result.total
         assert not result.errors, result.errors[:5]
-        print(
-            f"parse (values, units, duplicates, form rules): {elapsed:.1f} s "
-            f"({len(result.rows) / elapsed:,.0f} rows/s), {len(queries)} queries"
-        )
+        assert result.total == args.rows and result.new == args.rows
 
-        if args.commit:
-            small = ledger(args.commit, units)
-            importer = get_importer("hazards")(cast.town_a_user)
-            with CaptureQueriesContext(connection) as queries:
-                start = time.perf_counter()
-                counts = importer.commit(small)
-                elapsed = time.perf_counter() - start
+        registrar = start_registrar(connection, 2024)
+        time.sleep(1)  # let it start
+        with measured("commit (check again, numbers, bulk insert, audit, counts)", args.tracemalloc) as info:
+            counts = get_importer("hazards")(cast.town_a_user).commit(upload())
+            info["rows"] = counts["created"]
+        assert counts["created"] == args.rows and Hazard.objects.count() == args.rows
+        print(
+            f"  {counts}; {AuditEntry.objects.filter(action='hazard.registered').count()} hazard.registered entries"
+        )
+        if registrar:
+            manager, process, stop, waits = registrar
+            stop.set()
+            process.join()
+            waits = list(waits)
+            manager.shutdown()
             print(
-                f"commit {args.commit} rows: {elapsed:.1f} s ({args.commit / elapsed:,.0f} rows/s), "
-                f"{len(queries)} queries, {counts}"
+                f"  another user's numbers taken during the commit (own process, own transaction): {len(waits)}, "
+                f"longest wait {max(waits) * 1000:.0f} ms, median {sorted(waits)[len(waits) // 2] * 1000:.0f} ms"
             )
-            assert Hazard.objects.count() == counts["created"]
     finally:
         teardown_databases(old, verbosity=0)
 

@@ -32,6 +32,12 @@ from .periods import Period
 
 # The 文号 series of bulletins: one per issuing territory and year (GB/T 9704 §7.2.3 bracket style).
 NUMBER_PREFIX = "安委办通"
+# A bulletin goes to the governments one level down (and the committee's member units).
+RECIPIENTS = {
+    "province": "各市（州）人民政府",
+    "city": "各县（市、区）人民政府",
+    "county": "各镇（街道）、园区",
+}
 
 
 def _plain(value):
@@ -149,7 +155,7 @@ def draft_texts(data: dict) -> dict:
 
 
 def _unit(territory_name: str) -> str:
-    for suffix in ("区", "县", "市", "镇", "街道", "园区"):
+    for suffix in ("省", "区", "县", "市", "镇", "街道", "园区"):
         if territory_name.endswith(suffix):
             return suffix
     return "辖区"
@@ -177,7 +183,8 @@ def create_draft(
         scheme=scheme,
         issuer=issuer or (office.name if office else f"{territory.name}安全生产委员会办公室"),
         title=f"关于{period.label}全{_unit(territory.name)}安全生产工作情况的通报",
-        recipient=recipient or f"各镇（街道）、园区，{territory.name}安委会各成员单位",
+        recipient=recipient
+        or f"{RECIPIENTS.get(territory.kind, '各镇（街道）、园区')}，{territory.name}安委会各成员单位",
         copy_to=f"{territory.name}安全生产委员会主任、副主任",
         data=data,
         created_by=user,

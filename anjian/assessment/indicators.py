@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from . import links
 from .measures import (
+    HAZARD_CLOSED,
     HAZARD_OPEN,
+    HAZARD_RECTIFIED,
     accident_aggregates,
     hazard_aggregates,
     target_q,
@@ -135,21 +137,36 @@ def _ratio(numerator: int, denominator: int) -> Decimal | None:
 
 # --- hazards ---------------------------------------------------------------------------------------------------
 def _hazards(target: Target, period: Period) -> dict:
+    """Found, rectified and closed in the period: summed from the summary counts (anjian.stats) for a period of
+    whole months (every scheme period is), else counted on the rows."""
     from anjian.hazards.models import Hazard
+    from anjian.stats.models import HazardCount
+    from anjian.stats.queries import found_between_q, total, whole_months
 
+    if whole_months(period.start, period.end):
+        found = found_between_q(period.start, period.end) & ~Q(status="voided")
+        return HazardCount.objects.filter(target_q(target, sector_field="sector")).aggregate(
+            found=total(found),
+            rectified=total(found & Q(status__in=HAZARD_RECTIFIED)),
+            closed=total(found & Q(status__in=HAZARD_CLOSED)),
+        )
     return Hazard.objects.filter(target_q(target)).aggregate(**hazard_aggregates(period, period.as_of()))
 
 
 def _overdue_now_or_then(target: Target, period: Period, major: bool) -> int:
-    """A running period uses the ledger's overdue flag (what the hazard list shows); a past period counts the
-    hazards still open whose deadline fell before the period's end."""
+    """A running period uses the ledger's overdue flag (what the hazard list shows), summed from the summary
+    counts; a past period counts the hazards still open whose deadline fell before the period's end (a date the
+    summary does not keep: counted on the open hazards, through the status/deadline index)."""
     from anjian.hazards.models import Hazard
+    from anjian.stats.models import HazardCount
+    from anjian.stats.queries import total
 
-    rows = Hazard.objects.filter(target_q(target), status__in=HAZARD_OPEN)
-    if major:
-        rows = rows.filter(grade="major")
+    grade = {"grade": "major"} if major else {}
     if period.end >= timezone.localdate():
-        return rows.filter(is_overdue=True).count()
+        return HazardCount.objects.filter(
+            target_q(target, sector_field="sector"), status__in=HAZARD_OPEN, is_overdue=True, **grade
+        ).aggregate(hazards=total())["hazards"]
+    rows = Hazard.objects.filter(target_q(target), status__in=HAZARD_OPEN, **grade)
     return rows.filter(deadline__lt=period.end).count()
 
 

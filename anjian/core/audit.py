@@ -182,6 +182,115 @@ def on_m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     write_entry(instance, "m2m", {field.name: [verb, "、".join(names)]})
 
 
+# --- bulk: records inserted with bulk_create (large imports) ---------------------------------------------------
+def _entry_fields(actor=None) -> dict:
+    """Who acted, as write_entry records it, worked out once for a whole batch of entries."""
+    ctx = current_actor()
+    user = actor if actor is not None else ctx.user
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    return {
+        "actor": user,
+        "actor_name": (user.get_full_name() if user else ctx.label)[:100],
+        "actor_role": (user.role if user else ""),
+        "actor_organisation": (str(user.organisation) if user and user.organisation_id else "")[:100],
+        "ip": ctx.ip,
+        "request_id": ctx.request_id,
+    }
+
+
+def _related_labels(instances, fields) -> dict:
+    """{(field name, value): label}: choice labels, and names of related records from the objects the instances
+    already hold (an importer sets them), with one query per related model for the rest."""
+    labels, missing = {}, {}
+    for field in fields:
+        if field.choices and not field.is_relation:
+            labels.update({(field.name, value): str(label) for value, label in field.flatchoices})
+        if not field.is_relation:
+            continue
+        for instance in instances:
+            raw = getattr(instance, field.attname)
+            if raw in (None, "") or (field.name, raw) in labels:
+                continue
+            if field.is_cached(instance) and field.get_cached_value(instance) is not None:
+                labels[(field.name, raw)] = str(field.get_cached_value(instance))
+            else:
+                missing.setdefault(field, set()).add(raw)
+    for field, pks in missing.items():
+        found = {obj.pk: str(obj) for obj in field.related_model._base_manager.filter(pk__in=pks)}
+        for pk in pks:
+            labels[(field.name, pk)] = found.get(pk, f"#{pk}")
+    return labels
+
+
+def _created_changes(instance, fields, labels) -> dict:
+    """The `changes` of a create entry, exactly as on_post_save writes them (_diff with created=True)."""
+    changes = {}
+    for field in fields:
+        new = getattr(instance, field.attname)
+        if new is None or (new in ("", False) and field.name != "is_active"):
+            continue
+        if field.is_relation:
+            shown = labels.get((field.name, new), f"#{new}")
+        elif field.choices:
+            shown = labels.get((field.name, new), str(new))
+        else:
+            shown = _plain(new)
+        changes[field.name] = [None, shown]
+    return changes
+
+
+def record_bulk_creation(instances, actions: dict[str, list[str]] | None = None, actor=None):
+    """Audit records that were inserted with bulk_create (which sends no signals): for each instance the same
+    "create" entry on_post_save writes, then for each named action (e.g. {"hazard.registered": [message per
+    instance]}) the entry record_action writes. Labels of related records come from the objects the instances
+    hold (one query per related model for the others); the entries go in at once (COPY on PostgreSQL).
+    Instances must have their primary keys."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import AuditEntry
+
+    instances = list(instances)
+    if not instances:
+        return []
+    who = _entry_fields(actor)
+    now = timezone.now()
+    content_types = {}
+    fields_of = {}
+    labels_of = {}
+    for model in {type(i) for i in instances}:
+        of_model = [i for i in instances if type(i) is model]
+        content_types[model] = ContentType.objects.get_for_model(model)
+        fields_of[model] = list(_audited_fields(of_model[0]))
+        labels_of[model] = _related_labels(of_model, fields_of[model])
+
+    columns = [f.attname for f in AuditEntry._meta.concrete_fields]
+    user = who.pop("actor")
+    common = {"id": None, "timestamp": now, "actor_id": user.pk if user else None, **who}
+
+    def entry(instance, action, changes, message=""):
+        values = {
+            **common,
+            "action": action,
+            "content_type_id": content_types[type(instance)].pk,
+            "object_id": str(instance.pk),
+            "object_repr": str(instance)[:200],
+            "territory_path": _territory_path_of(instance),
+            "changes": changes,
+            "message": message,
+        }
+        return AuditEntry(*(values[name] for name in columns))  # positional: the fast path of Model()
+
+    entries = [
+        entry(i, "create", _created_changes(i, fields_of[type(i)], labels_of[type(i)])) for i in instances
+    ]
+    for action, messages in (actions or {}).items():
+        entries += [entry(i, action, {}, message) for i, message in zip(instances, messages, strict=True)]
+    from .importing.bulk import insert_rows
+
+    return insert_rows(AuditEntry, entries, with_pks=False)
+
+
 def history_for(instance, limit: int = 100):
     """Audit entries of one record, newest first (uses the content type + object id index)."""
     from django.contrib.contenttypes.models import ContentType

@@ -1,8 +1,21 @@
-"""FilterSets shared by pages and API."""
+"""FilterSets shared by pages and API.
+
+A list page at province scale (millions of rows) stays fast when every filter is cheap twice over: in the
+database (no join or DISTINCT a filter does not need; see SearchFilterMixin) and in Python (the filter form is
+drawn on every page: its choices come from a cache and its drop-downs and chips are written without a template
+per option).
+"""
+
+import contextlib
+import hashlib
 
 import django_filters
 from django import forms
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.utils.html import format_html, format_html_join
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -51,18 +64,23 @@ def is_status(name: str, field) -> bool:
 def plain_language(form) -> None:
     for name, field in form.fields.items():
         if isinstance(field, forms.NullBooleanField):
-            field.widget = YesNoAllSelect()
+            field.widget = FilterYesNoSelect()
         elif isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
             if is_status(name, field):
-                field.widget = ChipCheckboxes(choices=field.choices)
+                field.widget = FilterChipCheckboxes(choices=field.choices)
         elif isinstance(field, forms.ModelChoiceField):
             field.empty_label = ALL
+            choices = cached_choices(field)
+            if choices is not None and type(field.widget) is forms.Select:
+                field.widget = FilterSelect(attrs=field.widget.attrs, choices=[("", ALL), *choices])
         elif isinstance(field, forms.ChoiceField) and hasattr(field, "empty_label"):
             field.empty_label = ALL
             # The form's copy of the widget still iterates the declared field's choices: point it at this one.
             field.widget.choices = field.choices
             if is_status(name, field) and len(field.choices) <= MAX_CHIPS + 1:
-                field.widget = ChipRadios(choices=field.choices)
+                field.widget = FilterChipRadios(choices=field.choices)
+            elif type(field.widget) is forms.Select:
+                field.widget = FilterSelect(attrs=field.widget.attrs, choices=field.choices)
         elif isinstance(field, forms.DateField):
             field.widget.input_type = "date"
         widget = field.widget
@@ -70,6 +88,133 @@ def plain_language(form) -> None:
             continue
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+# --- filter widgets without a template per option ---------------------------------------------------------
+# Django draws every <option> and every chip through its own template; a list page's filter form holds a few
+# hundred of them, which cost more than the rest of the page. These write the same markup in Python.
+
+
+def _has_groups(choices) -> bool:
+    return any(isinstance(label, list | tuple) for _value, label in choices)
+
+
+def _attrs(attrs: dict) -> str:
+    """Django's attrs.html: in order, True as a bare name, False left out."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False and value is not None
+        ),
+    )
+
+
+class FilterSelect(forms.Select):
+    """The markup of Django's select.html, written in Python."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(self.choices)
+        if _has_groups(choices):
+            return super().render(name, value, attrs, renderer)
+        selected = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>\n',
+            ((str(v), " selected" if str(v) in selected else "", label) for v, label in choices),
+        )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>', name, _attrs(self.build_attrs(self.attrs, attrs)), options
+        )
+
+
+class FilterYesNoSelect(FilterSelect, YesNoAllSelect):
+    """全部 / 是 / 否, as YesNoAllSelect, written without templates."""
+
+
+class FastChipsMixin:
+    """The markup of core/widgets/chips.html and chip.html, written in Python."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(self.choices)
+        if _has_groups(choices):
+            return super().render(name, value, attrs, renderer)
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        base_id = final_attrs.get("id", "")
+        selected = set(self.format_value(value))
+        chips = format_html_join(
+            "",
+            '<input type="{}" class="btn-check" name="{}" value="{}" id="{}" autocomplete="off"{}>'
+            '<label class="btn btn-sm btn-outline-primary chip" for="{}">{}</label>',
+            (
+                (
+                    self.input_type,
+                    name,
+                    str(v),
+                    f"{base_id}_{index}" if base_id else "",
+                    " checked" if str(v) in selected else "",
+                    f"{base_id}_{index}" if base_id else "",
+                    label,
+                )
+                for index, (v, label) in enumerate(choices)
+            ),
+        )
+        if base_id:
+            return format_html('<div class="chips" id="{}">{}</div>', base_id, chips)
+        return format_html('<div class="chips">{}</div>', chips)
+
+
+class FilterChipCheckboxes(FastChipsMixin, ChipCheckboxes):
+    pass
+
+
+class FilterChipRadios(FastChipsMixin, ChipRadios):
+    pass
+
+
+# --- cached choices of reference data ----------------------------------------------------------------------
+# Sectors, territories and departments change rarely but fill a drop-down on every list page. Their choices are
+# cached per query (the user's scope is part of it), under a generation number that every save or delete of the
+# model bumps. With the per-process memory cache another worker sees a change when the entry expires.
+CACHED_CHOICE_MODELS = ("core.Sector", "core.Territory", "core.Organisation")
+CHOICES_TIMEOUT = 300  # seconds
+
+
+def _generation_key(label: str) -> str:
+    return f"filter-choices-generation:{label}"
+
+
+def cached_choices(field) -> list | None:
+    """[(pk, label), …] of a ModelChoiceField over one of CACHED_CHOICE_MODELS, from the cache; else None."""
+    queryset = field.queryset
+    label = queryset.model._meta.label
+    if label not in CACHED_CHOICE_MODELS:
+        return None
+    generation = cache.get_or_set(_generation_key(label), 0, None)
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. a user without any scope: queryset.none()
+        return []
+    digest = hashlib.sha1(f"{sql}|{params}".encode()).hexdigest()
+    key = f"filter-choices:{label}:{generation}:{digest}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = [(obj.pk, field.label_from_instance(obj)) for obj in queryset.all()]  # a fresh query
+        cache.set(key, choices, CHOICES_TIMEOUT)
+    return choices
+
+
+def forget_cached_choices(sender, **kwargs) -> None:
+    label = sender._meta.label
+    if label in CACHED_CHOICE_MODELS:
+        with contextlib.suppress(ValueError):  # never cached yet (or expired): nothing to forget
+            cache.incr(_generation_key(label))
+
+
+post_save.connect(forget_cached_choices, dispatch_uid="anjian.filters.forget_choices.save")
+post_delete.connect(forget_cached_choices, dispatch_uid="anjian.filters.forget_choices.delete")
 
 
 class TerritoryFilterMixin(FilterSet):
@@ -91,7 +236,16 @@ class TerritoryFilterMixin(FilterSet):
         return queryset.filter(**{f"{self.territory_path_field}__startswith": value.path})
 
 
+# A search of a related record's fields (e.g. "enterprise__name") looks up the matching related ids first, so the
+# list is filtered by its own indexed foreign key instead of being joined to the related table on every row. Past
+# this many matches the ids stay a subquery (still no join).
+MAX_RELATED_SEARCH_IDS = 1000
+
+
 class SearchFilterMixin(FilterSet):
+    """`q`: rows where any of `search_fields` contains the text (case-insensitive). On PostgreSQL the big tables
+    carry trigram indexes on these fields (hazards 0010, registry 0004)."""
+
     q = django_filters.CharFilter(label="搜索", method="filter_search")
     search_fields: tuple[str, ...] = ()
 
@@ -100,9 +254,29 @@ class SearchFilterMixin(FilterSet):
         if not value:
             return queryset
         q = Q()
+        related: dict[str, list[str]] = {}
         for field in self.search_fields:
-            q |= Q(**{f"{field}__icontains": value})
+            head, _, rest = field.partition("__")
+            if rest and "__" not in rest and queryset.model._meta.get_field(head).many_to_one:
+                related.setdefault(head, []).append(rest)
+            else:
+                q |= Q(**{f"{field}__icontains": value})
+        for head, fields in related.items():
+            q |= related_search_q(queryset.model, head, fields, value)
         return queryset.filter(q)
+
+
+def related_search_q(model, fk_name: str, fields: list[str], value: str) -> Q:
+    """Rows whose `fk_name` points to a record with `value` in one of `fields`: by id, without a join."""
+    fk = model._meta.get_field(fk_name)
+    match = Q()
+    for field in fields:
+        match |= Q(**{f"{field}__icontains": value})
+    matching = fk.related_model._default_manager.filter(match).order_by().values_list("pk", flat=True)
+    ids = list(matching[: MAX_RELATED_SEARCH_IDS + 1])
+    if len(ids) > MAX_RELATED_SEARCH_IDS:
+        return Q(**{f"{fk.attname}__in": matching})
+    return Q(**{f"{fk.attname}__in": ids}) if ids else Q(pk__in=[])
 
 
 class TerritoryFilter(SearchFilterMixin, django_filters.FilterSet):

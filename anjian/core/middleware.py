@@ -1,6 +1,7 @@
 """Request-wide context: who is acting (for the audit trail), the login requirement, refusals in the log."""
 
 import logging
+import time
 
 from django.conf import settings
 from django.shortcuts import redirect
@@ -29,6 +30,38 @@ class RequestContextMiddleware:
         with acting_as(user=user, ip=client_ip(request), request_id=request.request_id, label=label):
             response = self.get_response(request)
         response["X-Request-Id"] = request.request_id
+        return response
+
+
+def now() -> float:
+    return time.time()
+
+
+# The session of a signed-in user expires SESSION_COOKIE_AGE (30 minutes) after it was last written: that is the
+# idle timeout. Writing it on every request (SESSION_SAVE_EVERY_REQUEST) costs a database write per page, so it
+# is written again only when its last write is older than this; the session then ends 29–30 minutes after the
+# user's last request — never later than 30.
+SESSION_REFRESH_SECONDS = 60
+SESSION_WRITTEN_KEY = "_written_at"
+
+
+class SessionIdleTimeoutMiddleware:
+    """Restarts the idle timeout of a signed-in user's session, at most once a minute (after SessionMiddleware
+    and AuthenticationMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is None or user is None or not user.is_authenticated:
+            return response
+        written_at = session.get(SESSION_WRITTEN_KEY, 0)
+        stale = not isinstance(written_at, int | float) or now() - written_at >= SESSION_REFRESH_SECONDS
+        if stale or session.modified:  # (written anyway, e.g. a message: note when)
+            session[SESSION_WRITTEN_KEY] = now()  # marks the session modified: saved with a new expiry
         return response
 
 

@@ -552,3 +552,54 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.prefix}…" + (f"（{self.name}）" if self.name else "")
+
+
+class ExportJob(models.Model):
+    """A big Excel export written in the background (core.export_jobs). It re-runs the list the user saw — the
+    same view, scope and filters, from `list_path` and `query` — and its file is served only to its owner, who
+    must still hold the export permission, until `expires_at`."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    created_by = models.ForeignKey(User, verbose_name="导出人", on_delete=models.CASCADE, related_name="+")
+    export_name = models.CharField("导出内容", max_length=100)
+    list_path = models.CharField("台账地址", max_length=200)
+    query = models.TextField("筛选条件", blank=True)  # the list's query string, without cursor/export
+    # Role and data scope of the owner when the rows were chosen: the file is refused once either changed.
+    scope_key = models.CharField(max_length=64, editable=False)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    rows_done = models.PositiveIntegerField("已写入行数", default=0)
+    rows_total = models.PositiveIntegerField("总行数", default=0)
+    file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField("失败原因", blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    expires_at = models.DateTimeField("文件到期", null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="export_job_owner_idx")]
+
+    def __str__(self):
+        return f"{self.export_name}（{self.get_status_display()}）"
+
+    def get_absolute_url(self):
+        return reverse("core:export_job", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(self.rows_done * 100 / self.rows_total)) if self.rows_total else 0
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def list_url(self) -> str:
+        return f"{self.list_path}?{self.query}" if self.query else self.list_path

@@ -73,10 +73,18 @@ def after_q(ordering: tuple[str, ...], values: list) -> Q:
 
 
 def keyset_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: int) -> KeysetPage:
-    queryset = queryset.order_by(*ordering)
+    """One page of `queryset` in `ordering`, after `cursor`.
+
+    The page's ids are chosen first, in a subquery that reads only the filtered and ordered columns; the full
+    rows (with their select_related joins) are then read by primary key. On PostgreSQL the id subquery can be
+    answered from an index alone (e.g. the overdue partial indexes, hazards 0010): the planner then picks the
+    index that matches the filter instead of walking the primary key backwards through every row of a big
+    table in search of matches that may not exist (a town without any overdue hazard)."""
+    ordered = queryset.order_by(*ordering)
     if cursor:
-        queryset = queryset.filter(after_q(ordering, decode_cursor(cursor, len(ordering))))
-    rows = list(queryset[: size + 1])
+        ordered = ordered.filter(after_q(ordering, decode_cursor(cursor, len(ordering))))
+    page_ids = ordered.values("pk")[: size + 1]
+    rows = list(queryset.filter(pk__in=page_ids).order_by(*ordering))
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]

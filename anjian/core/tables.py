@@ -5,7 +5,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 
 def local_time(value: datetime.datetime) -> datetime.datetime:
@@ -70,14 +71,61 @@ class Column:
         return _person(value) if hasattr(value, "get_full_name") else value
 
     def html(self, obj):
+        """The cell as HTML (escaped). Plain string building: a list page draws several hundred cells."""
         value = self.value(obj)
         if isinstance(value, datetime.datetime):
             value = value.strftime(self.time_format)
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()  # 2026-12-01, as every other date of a list
         text = "" if value is None else ("是" if value is True else "否" if value is False else value)
+        text = conditional_escape(text)
         if self.badge:
             colour = self.badge(obj)
             if colour:
-                text = format_html('<span class="badge text-bg-{}">{}</span>', colour, text)
+                text = f'<span class="badge text-bg-{conditional_escape(colour)}">{text}</span>'
         if self.link and hasattr(obj, "get_absolute_url"):
-            return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), text)
-        return text if self.badge else format_html("{}", text)
+            text = f'<a href="{conditional_escape(obj.get_absolute_url())}">{text}</a>'
+        return mark_safe(text)  # every part above is escaped
+
+
+class Cells(list):
+    """A row's cells, written as <td>s by `{{ cells }}`: one template variable per row rather than one per cell."""
+
+    def __html__(self) -> str:
+        return "".join(f"<td>{conditional_escape(cell)}</td>" for cell in self)
+
+    def __str__(self) -> str:
+        return mark_safe(self.__html__())  # the template engine calls str() first
+
+
+class Card(dict):
+    """A phone card (core.views.generic.cards), written by `{{ card }}` without a template node per line."""
+
+    def __html__(self) -> str:
+        e = conditional_escape
+        parts = [
+            '<div class="card list-card mb-2" data-testid="object-card"><div class="card-body">'
+            '<div class="d-flex justify-content-between align-items-start gap-2">'
+            f'<div class="list-card-title">{e(self.get("title", ""))}</div>'
+        ]
+        if self.get("status"):
+            parts.append(f'<div class="flex-shrink-0">{e(self["status"])}</div>')
+        parts.append("</div>")
+        if self.get("unit"):
+            parts.append(
+                f'<div class="list-card-line"><i class="bi bi-building" aria-hidden="true"></i> {e(self["unit"])}</div>'
+            )
+        for label, value in self.get("details", ()):
+            parts.append(
+                f'<div class="list-card-line"><span class="text-body-secondary">{e(label)}：</span>{e(value)}</div>'
+            )
+        if self.get("deadline"):
+            parts.append(
+                '<div class="list-card-line"><i class="bi bi-calendar-event" aria-hidden="true"></i> '
+                f"{e(self.get('deadline_label', ''))} {e(self['deadline'])}</div>"
+            )
+        parts.append("</div></div>")
+        return "".join(parts)
+
+    def __str__(self) -> str:
+        return mark_safe(self.__html__())  # the template engine calls str() first

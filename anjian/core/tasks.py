@@ -35,12 +35,16 @@ def commit_import(batch_id: int) -> None:
 
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
     importer = get_importer(batch.importer)(batch.created_by)
+
+    def progress(done, total):
+        ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, total_rows=total)
+
     try:
         with (
             acting_as(user=batch.created_by, label=batch.created_by.get_full_name()),
             batch.file.open("rb") as fh,
         ):
-            counts = importer.commit(fh)
+            counts = importer.commit(fh, progress=progress)
     except Exception as exc:  # recorded on the batch and shown to the user, never lost silently
         logger.exception("import batch %s failed", batch_id)
         batch.status = ImportBatch.Status.FAILED
@@ -50,3 +54,17 @@ def commit_import(batch_id: int) -> None:
     batch.summary = {**batch.summary, **counts}
     batch.status = ImportBatch.Status.FAILED if counts["errors"] else ImportBatch.Status.DONE
     batch.save()
+
+
+@shared_task(name="core.run_export")
+def run_export(job_id: int) -> None:
+    from .export_jobs import run_export_job
+
+    run_export_job(job_id)
+
+
+@shared_task(name="core.expire_exports")
+def expire_exports() -> int:
+    from .export_jobs import delete_expired_exports
+
+    return delete_expired_exports()

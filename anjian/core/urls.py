@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, pages
+from .views import exports, import_synonyms, imports, pages
 
 app_name = "core"
 
@@ -30,5 +30,19 @@ urlpatterns = [
     path("audit/<int:pk>/", pages.AuditDetail.as_view(), name="audit_detail"),
     path("import/<slug:key>/", imports.ImportStartView.as_view(), name="import_start"),
     path("import/<slug:key>/template/", imports.ImportTemplateView.as_view(), name="import_template"),
+    path("import/<slug:key>/synonyms/", import_synonyms.SynonymListView.as_view(), name="import_synonyms"),
+    path(
+        "import/<slug:key>/synonyms/<int:pk>/",
+        import_synonyms.SynonymEditView.as_view(),
+        name="import_synonym_edit",
+    ),
+    path(
+        "import/<slug:key>/synonyms/<int:pk>/delete/",
+        import_synonyms.SynonymDeleteView.as_view(),
+        name="import_synonym_delete",
+    ),
     path("import/<slug:key>/<int:pk>/", imports.ImportBatchView.as_view(), name="import_batch"),
+    path("exports/", exports.ExportJobListView.as_view(), name="export_jobs"),
+    path("exports/<int:pk>/", exports.ExportJobView.as_view(), name="export_job"),
+    path("exports/<int:pk>/download/", exports.ExportDownloadView.as_view(), name="export_download"),
 ]

@@ -1,4 +1,5 @@
-"""The figures of the leaders' dashboard, also frozen into bulletins: one GROUP BY query per table.
+"""The figures of the leaders' dashboard, also frozen into bulletins: one GROUP BY query per table (hazards:
+over the summary counts of anjian.stats).
 
 An `Area` is where the figures come from: a territory subtree, narrowed to what a user may see
 (core.scope.restrict) when a user is given. Bulletins build their data with the same functions for their
@@ -10,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import ExtractMonth
+from django.db.models.functions import ExtractMonth, TruncMonth
 from django.utils import timezone
 
 from anjian.assessment import links
@@ -27,7 +28,10 @@ from anjian.assessment.measures import (
 )
 from anjian.assessment.periods import Period
 from anjian.core.models import Sector, Territory
-from anjian.core.scope import restrict
+from anjian.core.scope import restrict, scope_for
+from anjian.stats.counts import month_of
+from anjian.stats.models import HazardCount
+from anjian.stats.queries import counter, found_between_q, sector_of, whole_months
 
 RISK_LEVELS = [
     ("major", "重大风险（红）", "#E60012"),
@@ -36,7 +40,7 @@ RISK_LEVELS = [
     ("low", "低风险（蓝）", "#0068B7"),
     ("", "未评定", "#adb5bd"),
 ]
-SUPERVISION_LEVELS = [(3, "市级挂牌"), (2, "县级挂牌"), (1, "镇街挂牌")]
+SUPERVISION_LEVELS = [(4, "省级挂牌"), (3, "市级挂牌"), (2, "县级挂牌"), (1, "镇街挂牌")]
 
 
 @dataclass(frozen=True)
@@ -62,22 +66,54 @@ def _ratio_text(part, total):
 
 
 # --- hazards ------------------------------------------------------------------------------------------------------
-def _hazard_aggregates(period: Period) -> dict:
-    found = hazard_found_q(period)
+# Hazard figures are sums over the summary counts (anjian.stats: a few hundred rows per town and year), never a
+# scan of the hazard rows. The rows answer only what the summary cannot: a user who sees one enterprise's
+# records, a period that is not made of whole months — and tests, which compare both (`from_rows=True`).
+@dataclass(frozen=True)
+class HazardSource:
+    queryset: object  # HazardCount or Hazard rows under the area
+    summary: bool
+
+    def count(self, q=None):
+        return counter(self.summary)(q)
+
+    def found(self, period: Period) -> Q:
+        if self.summary:
+            return found_between_q(period.start, period.end) & ~Q(status="voided")
+        return hazard_found_q(period)
+
+    @property
+    def sector_field(self) -> str:
+        return "sector" if self.summary else "sector_id"
+
+
+def hazard_source(area: Area, period: Period | None = None, from_rows: bool = False) -> HazardSource:
+    from anjian.hazards.models import Hazard
+
+    enterprise_only = area.user is not None and scope_for(area.user).enterprise_id is not None
+    aligned = period is None or whole_months(period.start, period.end)
+    if from_rows or enterprise_only or not aligned:
+        return HazardSource(area.rows(Hazard.objects.all()), summary=False)
+    return HazardSource(area.rows(HazardCount.objects.all()), summary=True)
+
+
+def _hazard_aggregates(source: HazardSource, period: Period) -> dict:
+    count = source.count
+    found = source.found(period)
     open_q = Q(status__in=HAZARD_OPEN)
     # 逾期 = open hazards flagged overdue by the hazards deadline scan: exactly the hazard list's
     # `is_overdue=true&open=true` filter, so a click lands on these records.
     overdue = open_q & Q(is_overdue=True)
     return {
-        "found": Count("id", filter=found),
-        "found_major": Count("id", filter=found & Q(grade="major")),
-        "rectified": Count("id", filter=found & Q(status__in=HAZARD_RECTIFIED)),
-        "closed": Count("id", filter=found & Q(status__in=HAZARD_CLOSED)),
-        "open": Count("id", filter=open_q),
-        "overdue": Count("id", filter=overdue),
-        "major_open": Count("id", filter=open_q & Q(grade="major")),
-        "major_overdue": Count("id", filter=overdue & Q(grade="major")),
-        "listed": Count("id", filter=open_q & Q(supervision_level__gt=0)),
+        "found": count(found),
+        "found_major": count(found & Q(grade="major")),
+        "rectified": count(found & Q(status__in=HAZARD_RECTIFIED)),
+        "closed": count(found & Q(status__in=HAZARD_CLOSED)),
+        "open": count(open_q),
+        "overdue": count(overdue),
+        "major_open": count(open_q & Q(grade="major")),
+        "major_overdue": count(overdue & Q(grade="major")),
+        "listed": count(open_q & Q(supervision_level__gt=0)),
     }
 
 
@@ -119,28 +155,24 @@ def hazard_links(territory_id, period: Period, **extra) -> dict:
 
 
 def hazards_ready() -> bool:
-    return _model_ready("hazards.Hazard")
+    return _model_ready("hazards.Hazard") and _model_ready("stats.HazardCount")
 
 
-def hazard_totals(area: Area, period: Period) -> dict:
-    from anjian.hazards.models import Hazard
-
-    row = area.rows(Hazard.objects.all()).aggregate(**_hazard_aggregates(period))
-    return _hazard_rates(row)
+def hazard_totals(area: Area, period: Period, from_rows: bool = False) -> dict:
+    source = hazard_source(area, period, from_rows)
+    return _hazard_rates(source.queryset.aggregate(**_hazard_aggregates(source, period)))
 
 
-def hazards_by_town(area: Area, period: Period, children) -> list[dict]:
-    from anjian.hazards.models import Hazard
-
+def hazards_by_town(area: Area, period: Period, children, from_rows: bool = False) -> list[dict]:
     if not children:
         return []
+    source = hazard_source(area, period, from_rows)
     groups = {
         r.pop("child"): r
-        for r in area.rows(Hazard.objects.all())
-        .order_by()
+        for r in source.queryset.order_by()
         .annotate(child=group_by_children(children))
         .values("child")
-        .annotate(**_hazard_aggregates(period))
+        .annotate(**_hazard_aggregates(source, period))
     }
     return [
         {"territory": c, "figures": _hazard_rates(groups.get(c.pk, {})), "links": hazard_links(c.pk, period)}
@@ -148,20 +180,19 @@ def hazards_by_town(area: Area, period: Period, children) -> list[dict]:
     ]
 
 
-def hazards_by_sector(area: Area, period: Period) -> list[dict]:
-    from anjian.hazards.models import Hazard
-
+def hazards_by_sector(area: Area, period: Period, from_rows: bool = False) -> list[dict]:
+    source = hazard_source(area, period, from_rows)
     groups = list(
-        area.rows(Hazard.objects.all()).order_by().values("sector_id").annotate(**_hazard_aggregates(period))
+        source.queryset.order_by().values(source.sector_field).annotate(**_hazard_aggregates(source, period))
     )
     names = dict(
-        Sector.objects.filter(pk__in=[g["sector_id"] for g in groups if g["sector_id"]]).values_list(
-            "pk", "name"
-        )
+        Sector.objects.filter(
+            pk__in=[g[source.sector_field] for g in groups if g[source.sector_field]]
+        ).values_list("pk", "name")
     )
     rows = []
     for g in groups:
-        sector_id = g.pop("sector_id")
+        sector_id = sector_of(g.pop(source.sector_field))
         figures = _hazard_rates(g)
         if not (figures["found"] or figures["open"]):
             continue
@@ -176,20 +207,21 @@ def hazards_by_sector(area: Area, period: Period) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["figures"]["found"], r["name"]))
 
 
-def hazard_trend(area: Area, year: int) -> list[dict]:
+def hazard_trend(area: Area, year: int, from_rows: bool = False) -> list[dict]:
     """整改率 and 销号率 of the hazards found in each month of the year (one query)."""
-    from anjian.hazards.models import Hazard
-
     period = Period.year(year)
+    source = hazard_source(area, period, from_rows)
+    month = F("found_month__month") if source.summary else ExtractMonth("found_on")
+    count = source.count
     rows = (
-        area.rows(Hazard.objects.filter(hazard_found_q(period)))
+        source.queryset.filter(source.found(period))
         .order_by()
-        .annotate(month=ExtractMonth("found_on"))
+        .annotate(month=month)
         .values("month")
         .annotate(
-            found=Count("id"),
-            rectified=Count("id", filter=Q(status__in=HAZARD_RECTIFIED)),
-            closed=Count("id", filter=Q(status__in=HAZARD_CLOSED)),
+            found=count(),
+            rectified=count(Q(status__in=HAZARD_RECTIFIED)),
+            closed=count(Q(status__in=HAZARD_CLOSED)),
         )
     )
     by_month = {r["month"]: r for r in rows}
@@ -207,7 +239,29 @@ def hazard_trend(area: Area, year: int) -> list[dict]:
     return trend
 
 
+def hazards_by_month(area: Area, period: Period, from_rows: bool = False) -> dict[date, dict]:
+    """Hazards found per month of the period (first day of the month → found, found_major, rectified, closed):
+    the dashboard's sparklines."""
+    source = hazard_source(area, period, from_rows)
+    month = F("found_month") if source.summary else TruncMonth("found_on")
+    count = source.count
+    rows = (
+        source.queryset.filter(source.found(period))
+        .order_by()
+        .annotate(month=month)
+        .values("month")
+        .annotate(
+            found=count(),
+            found_major=count(Q(grade="major")),
+            rectified=count(Q(status__in=HAZARD_RECTIFIED)),
+            closed=count(Q(status__in=HAZARD_CLOSED)),
+        )
+    )
+    return {month_of(r.pop("month")): r for r in rows}
+
+
 def supervision_list(area: Area, limit: int = 50) -> list:
+    """The listed hazards themselves (a page of records, not a count: it stays on the rows)."""
     from anjian.hazards.models import Hazard
 
     return list(
@@ -217,14 +271,13 @@ def supervision_list(area: Area, limit: int = 50) -> list:
     )
 
 
-def supervision_counts(area: Area) -> list[dict]:
-    from anjian.hazards.models import Hazard
-
+def supervision_counts(area: Area, from_rows: bool = False) -> list[dict]:
+    source = hazard_source(area, None, from_rows)
     counts = dict(
-        area.rows(Hazard.objects.filter(status__in=HAZARD_OPEN, supervision_level__gt=0))
+        source.queryset.filter(status__in=HAZARD_OPEN, supervision_level__gt=0)
         .order_by()
         .values_list("supervision_level")
-        .annotate(n=Count("id"))
+        .annotate(n=source.count())
     )
     return [
         {

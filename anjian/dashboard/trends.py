@@ -10,10 +10,10 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from anjian.assessment.measures import HAZARD_CLOSED, HAZARD_RECTIFIED, accident_period_q, hazard_found_q
+from anjian.assessment.measures import accident_period_q
 from anjian.assessment.periods import Period
 
-from .metrics import Area, accidents_ready, hazards_ready
+from .metrics import Area, accidents_ready, hazards_by_month, hazards_ready
 
 TREND_MONTHS = 12
 
@@ -57,22 +57,8 @@ def monthly_trends(area: Area, last: date) -> dict:
 def hazard_months(area: Area, months: list[date]) -> dict[str, list]:
     """Per month of `months` (first days, consecutive): hazards found, of which major, rectified and closed (one
     query grouped by the month of found_on, bounded to the window)."""
-    from anjian.hazards.models import Hazard
-
-    window = Period(months[0], _month_end(months[-1]))
-    rows = (
-        area.rows(Hazard.objects.filter(hazard_found_q(window)))
-        .order_by()
-        .annotate(month=TruncMonth("found_on"))
-        .values("month")
-        .annotate(
-            found=Count("id"),
-            found_major=Count("id", filter=Q(grade="major")),
-            rectified=Count("id", filter=Q(status__in=HAZARD_RECTIFIED)),
-            closed=Count("id", filter=Q(status__in=HAZARD_CLOSED)),
-        )
-    )
-    by_month = {_as_date(r["month"]): r for r in rows}
+    # Summed from the summary counts (metrics.hazards_by_month), not counted on the hazard rows.
+    by_month = hazards_by_month(area, Period(months[0], _month_end(months[-1])))
     series = {"found": [], "found_major": [], "rectification_rate": [], "closure_rate": []}
     for month in months:
         r = by_month.get(month, {})

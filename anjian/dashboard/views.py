@@ -6,13 +6,13 @@ own). A town user therefore sees only the town; a department inspector only the 
 
 import hashlib
 
+from django import forms
 from django.conf import settings
-from django.contrib.staticfiles import finders
+from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
-from django.templatetags.static import static
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views import View
@@ -21,13 +21,20 @@ from anjian.assessment import links
 from anjian.assessment.measures import HAZARD_OPEN, group_by_children, percent
 from anjian.assessment.periods import Period
 from anjian.core.exports import xlsx_response
+from anjian.core.forms import StyledForm
 from anjian.core.models import Territory, TerritoryKind
 from anjian.core.permissions import has_perm
 from anjian.core.scope import restrict
 from anjian.core.views.generic import PermissionRequiredMixin
 
-from . import metrics, trends
+from . import boundaries, metrics, trends
 
+# What the children of a territory are called on the dashboard and the map.
+CHILD_LABELS = {
+    TerritoryKind.PROVINCE: "市",
+    TerritoryKind.CITY: "县（区）",
+    TerritoryKind.COUNTY: "镇街",
+}
 QUARTERS = [(0, "全年"), (1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度")]
 EXPORTS = {
     "towns": "分区划统计",
@@ -110,6 +117,7 @@ class DashboardView(PermissionRequiredMixin, View):
         context = {
             "title": "安全生产驾驶舱",
             "territory": territory,
+            "child_label": CHILD_LABELS.get(territory.kind, "区划"),
             "territories": self.territory_choices(request, territory),
             "year": year,
             "quarter": quarter,
@@ -137,14 +145,17 @@ class DashboardView(PermissionRequiredMixin, View):
 
     @staticmethod
     def territory_choices(request, current):
-        """The user's own territory and the level below it (towns of a district)."""
+        """The user's own territory and the level below it (a county's towns, a city's counties, a province's
+        cities); when the user went down a level, the way back up and the level below the current one."""
         own = request.user.territory
-        rows = [
-            own,
-            *Territory.objects.filter(parent=own, retired_on__isnull=True).order_by("sort_order", "code"),
-        ]
-        if current not in rows:
-            rows.append(current)
+        below = Territory.objects.filter(retired_on__isnull=True).order_by("sort_order", "code")
+        rows = [own, *below.filter(parent=own)]
+        if current != own:
+            between = Territory.objects.filter(
+                pk__in=current.ancestor_ids, path__startswith=own.path, depth__gt=own.depth
+            ).order_by("depth")
+            rows += [t for t in between if t not in rows]
+            rows += [t for t in below.filter(parent=current) if t not in rows]
         return rows
 
     def export(self, which, territory, period, towns, sectors, supervision, colours):
@@ -254,42 +265,58 @@ class DashboardView(PermissionRequiredMixin, View):
 
 
 # --- map ---------------------------------------------------------------------------------------------------------
-def county_of(territory: Territory) -> Territory | None:
-    if territory.kind == TerritoryKind.COUNTY:
-        return territory
-    for ancestor in territory.ancestors():
-        if ancestor.kind == TerritoryKind.COUNTY:
-            return ancestor
-    return None
+def map_area(request) -> tuple[Territory, Territory | None]:
+    """(the territory whose figures are shown, the territory whose children's boundaries are drawn). The root is
+    the chosen territory when its children have boundaries (a province draws its cities, a city its counties, a
+    county its towns), else the nearest ancestor whose children do (a town is highlighted in its county)."""
+    territory = chosen_territory(request)
+    return territory, boundaries.map_root(territory)
 
 
-def boundary_url(county: Territory | None) -> str:
-    """The shipped GeoJSON of the county (static/dashboard/geo/<code>.geojson), if there is one."""
-    if county is None or not county.code:
+def highlighted_child(territory: Territory, root: Territory | None) -> str:
+    """The name of the root's child that holds the user's territory (drawn highlighted), if it is below one."""
+    if root is None or territory.pk == root.pk:
         return ""
-    name = f"dashboard/geo/{county.code}.geojson"
-    return static(name) if finders.find(name) else ""
+    child_id = (
+        territory.ancestor_ids[root.depth + 1] if len(territory.ancestor_ids) > root.depth + 1 else None
+    )
+    child = Territory.objects.filter(pk=child_id).first() if child_id else None
+    return child.name if child else ""
 
 
 class MapView(PermissionRequiredMixin, View):
     permission = "dashboard.view_dashboard"
 
     def get(self, request):
-        territory = request.user.territory
-        if territory is None:
-            raise PermissionDenied("您的账号未设置所属区划。")
-        county = county_of(territory)
+        territory, root = map_area(request)
+        query = f"?territory={territory.pk}"
         context = {
             "title": "风险地图",
             "territory": territory,
-            "geojson_url": boundary_url(county),
-            "map_name": county.code if county else "",
+            "root": root,
+            "geojson_url": reverse("dashboard:map_boundaries") + query if root else "",
+            "points_url": reverse("dashboard:map_data") + query,
+            "map_name": boundaries.feature_key(root) if root else "",
+            "child_label": CHILD_LABELS.get(root.kind, "下级区划") if root else "",
             "tile_url": settings.ANJIAN.get("MAP_TILE_URL", ""),
-            "highlight": territory.name if territory.kind != TerritoryKind.COUNTY else "",
+            "highlight": highlighted_child(territory, root),
             "legend": metrics.RISK_LEVELS,
             "worst_count": metrics.WORST_TOWNS,
+            "can_import": has_perm(request.user, "dashboard.import_boundaries"),
         }
         return render(request, "dashboard/map.html", context)
+
+
+class MapBoundaries(PermissionRequiredMixin, View):
+    """The GeoJSON the map draws: the boundaries of the root's children (stored by import_boundaries)."""
+
+    permission = "dashboard.view_dashboard"
+
+    def get(self, request):
+        _territory, root = map_area(request)
+        if root is None:
+            raise Http404("尚未导入本区划的边界数据。")
+        return JsonResponse(boundaries.feature_collection(root))
 
 
 def _jitter(seed: int, spread: float = 0.03) -> tuple[float, float]:
@@ -307,20 +334,17 @@ class MapData(PermissionRequiredMixin, View):
     def get(self, request):
         from anjian.registry.models import Enterprise
 
-        territory = request.user.territory
-        if territory is None:
-            raise PermissionDenied("您的账号未设置所属区划。")
-        county = county_of(territory)
+        territory, root = map_area(request)
         towns = (
             list(
-                Territory.objects.filter(parent=county, retired_on__isnull=True).order_by(
+                Territory.objects.filter(parent=root, retired_on__isnull=True).order_by(
                     "sort_order", "code", "id"
                 )
             )
-            if county
+            if root
             else []
         )
-        town_codes = {t.pk: t.code for t in towns}
+        town_codes = {t.pk: boundaries.feature_key(t) for t in towns}
         units = (
             restrict(Enterprise.objects.filter(status="operating"), request.user)
             .filter(territory_path__startswith=territory.path)
@@ -340,7 +364,7 @@ class MapData(PermissionRequiredMixin, View):
             hazards = {
                 r["enterprise_id"]: r
                 for r in restrict(Hazard.objects.filter(status__in=HAZARD_OPEN), request.user)
-                .filter(territory_path__startswith=territory.path)
+                .filter(territory_path__startswith=territory.path, enterprise_id__in=[r["pk"] for r in rows])
                 .order_by()
                 .values("enterprise_id")
                 .annotate(
@@ -374,13 +398,31 @@ class MapData(PermissionRequiredMixin, View):
                     "url": detail.replace("999999999", str(r["pk"])) if detail else "",
                 }
             )
-        return JsonResponse(
-            {
-                "units": points,
-                "towns": self.town_figures(request, territory, towns),
-                "truncated": len(rows) >= self.limit,
-            }
-        )
+        truncated = len(rows) >= self.limit
+        figures = self.town_figures(request, territory, towns)
+        data = {"units": points, "towns": figures, "truncated": truncated}
+        if towns and (truncated or root.kind in (TerritoryKind.PROVINCE, TerritoryKind.CITY)):
+            # A city or province has too many units to gather in the browser: the circles per county/city are
+            # counted here (one grouped query), the points stay for the zoomed-in view.
+            data["clusters"] = self.clusters(units, town_codes, labels, figures)
+        return JsonResponse(data)
+
+    @staticmethod
+    def clusters(units, town_codes, labels, figures) -> list[dict]:
+        by_code = {f["code"]: f for f in figures}
+        groups = {}
+        for row in units.values("town", "risk_level").annotate(n=Count("id")).order_by():
+            code = town_codes.get(row["town"])
+            if code is None:
+                continue
+            group = groups.setdefault(code, {"code": code, "count": 0, "risks": {}})
+            group["count"] += row["n"]
+            label = labels.get(row["risk_level"], "未评定")
+            group["risks"][label] = group["risks"].get(label, 0) + row["n"]
+        for code, group in groups.items():
+            group["open"] = by_code.get(code, {}).get("open", 0)
+            group["overdue"] = by_code.get(code, {}).get("overdue", 0)
+        return list(groups.values())
 
     @staticmethod
     def town_figures(request, territory, towns) -> list[dict]:
@@ -395,7 +437,7 @@ class MapData(PermissionRequiredMixin, View):
         }
         return [
             {
-                "code": r["territory"].code,
+                "code": boundaries.feature_key(r["territory"]),
                 "name": r["territory"].name,
                 "open": r["figures"]["open"],
                 "overdue": r["figures"]["overdue"],
@@ -405,3 +447,62 @@ class MapData(PermissionRequiredMixin, View):
             }
             for r in rows
         ]
+
+
+class BoundaryImportForm(StyledForm):
+    file = forms.FileField(
+        label="GeoJSON 文件", help_text="FeatureCollection，面要素，经纬度坐标（WGS84 或 GCJ-02）"
+    )
+    level = forms.ChoiceField(label="区划层级", choices=list(boundaries.LEVEL_LABELS.items()))
+    code_property = forms.CharField(label="区划代码属性名", initial="code", max_length=60)
+    name_property = forms.CharField(label="区划名称属性名", initial="name", max_length=60)
+
+
+class BoundaryImportView(PermissionRequiredMixin, View):
+    """Upload page for the 安委办: boundaries of the territories in its own area."""
+
+    permission = "dashboard.import_boundaries"
+
+    def get(self, request):
+        return self.render(BoundaryImportForm())
+
+    def post(self, request):
+        form = BoundaryImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        own = request.user.territory
+        if own is None:
+            raise PermissionDenied("您的账号未设置所属区划。")
+        data = form.cleaned_data
+        upload = data["file"]
+        try:
+            report = boundaries.import_boundaries(
+                upload.read(),
+                level=data["level"],
+                code_property=data["code_property"].strip(),
+                name_property=data["name_property"].strip(),
+                parent=own,  # only territories in the user's own area
+                source=upload.name,
+                actor=request.user,
+            )
+        except boundaries.BoundaryFileError as exc:
+            return self.render(form, problems=exc.problems, status=400)
+        if not report.imported:
+            return self.render(
+                form,
+                problems=["没有任何要素匹配到本辖区的区划，未导入。请检查区划层级和属性名。"],
+                unmatched=report.unmatched,
+                status=400,
+            )
+        messages.success(request, report.summary())
+        return redirect(reverse("dashboard:map"))
+
+    def render(self, form, problems=(), unmatched=(), status=200):
+        context = {
+            "title": "导入行政区划边界",
+            "form": form,
+            "problems": problems,
+            "unmatched": unmatched,
+            "stored": boundaries.stored_in(self.request.user.territory),
+        }
+        return render(self.request, "dashboard/boundary_import.html", context, status=status)

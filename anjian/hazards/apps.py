@@ -13,6 +13,8 @@ class HazardsConfig(AppConfig):
         from . import importers  # noqa: F401  (registers the hazard ledger importer)
         from .services import ACTION_LABELS
         from .tasks import BEAT_SCHEDULE
+        from .verification import ACTION_LABELS as VERIFICATION_LABELS
 
         register_actions(ACTION_LABELS)
+        register_actions(VERIFICATION_LABELS)
         celery_app.conf.beat_schedule = {**(celery_app.conf.beat_schedule or {}), **BEAT_SCHEDULE}

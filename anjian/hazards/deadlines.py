@@ -60,7 +60,7 @@ def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
     elif kind == "hazard.supervision":
         listings = (
             HazardSupervision.objects.filter(is_active=True, deadline__lte=last_day)
-            .select_related("hazard", "hazard__enterprise", "supervising_org")
+            .select_related("hazard", "hazard__enterprise", "supervising_org__territory")
             .order_by("deadline", "id")
         )
         for listing in listings.iterator(chunk_size=500):
@@ -72,12 +72,21 @@ def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
                 title=f"{listing.get_level_display()}：{hazard.enterprise.name} {hazard.number} 限期销号",
                 url=hazard.get_absolute_url(),
                 responsible=tuple(_users(role=Role.ENTERPRISE, enterprise_id=hazard.enterprise_id)),
-                escalation=(tuple(_users(organisation_id=listing.supervising_org_id)),),
+                escalation=_supervision_escalation(listing),
                 territory_path=hazard.territory_path,
                 unit=hazard.enterprise,
                 role=Role.ENTERPRISE,
                 supervisor=listing.supervising_org,
             )
+
+
+def _supervision_escalation(listing) -> tuple[tuple, ...]:
+    """Level 1: the supervising body; level 2: the 安委办 of the government above it (a 市级 listing left
+    overdue goes to the province; a 省级 listing has no level above in this deployment)."""
+    level1 = tuple(_users(organisation_id=listing.supervising_org_id))
+    parent_id = listing.supervising_org.territory.parent_id
+    level2 = tuple(_users(role=Role.OFFICE, territory_id=parent_id)) if parent_id else ()
+    return (level1, level2)
 
 
 def _escalation(hazard) -> tuple[tuple, ...]:
@@ -120,6 +129,11 @@ def todo_items(user) -> Iterable[TodoItem]:
             items.append(
                 _todo(request.hazard, "审批延期", today, extra={"new_deadline": request.new_deadline})
             )
+        if user.role == Role.INSPECTOR:
+            # Imported major hazards without a clause: the department picks one on the hazard's page (HZ-03).
+            pending_basis = visible.filter(major_basis_pending=True, status__in=OPEN_STATUSES)
+            for hazard in pending_basis.order_by("id")[:50]:
+                items.append(_todo(hazard, "补充判定依据", today))
     elif user.role == Role.OFFICE and user.organisation_id:
         listed = visible.filter(
             supervising_org_id=user.organisation_id, status__in=[Status.REPORTED, Status.ACCEPTED]

@@ -2,7 +2,12 @@
 the services, so numbers, history and rules are the real ones.
 
 An overdue hazard is made in the past (core.demo.clock_at): found, registered and given its plan weeks ago, with
-a deadline that was still ahead then and has passed since — so its history says the deadline it shows."""
+a deadline that was still ahead then and has passed since — so its history says the deadline it shows.
+
+Some major hazards are registered as an inspector does on the page: the description is typed, the clause
+suggestion (criteria.suggest) offers clauses, the inspector takes the best one, and the suggestion record is
+linked to the hazard. An old ledger is imported with major hazards lacking a clause (待补充判定依据), left for the
+department to pick one on the hazard's page."""
 
 from contextlib import nullcontext
 from datetime import datetime, time, timedelta
@@ -16,6 +21,8 @@ from anjian.core.models import User
 from anjian.core.roles import Role
 
 from . import services
+from .criteria import records
+from .criteria.suggest import suggest
 from .models import Hazard, MajorHazardCriterion, Source, Status
 
 COUNT = 300
@@ -142,14 +149,102 @@ def build(ctx) -> None:
             _walk(ctx, hazard, state, registrar, reporter, office, major, deadline)
         made += 1
 
+    suggested = _suggested_majors(ctx, enterprises, inspectors, towns, office)
+    pending = _pending_basis_ledger(ctx, enterprises, office)
     # The daily scan flags the open hazards whose deadline has passed.
     services.refresh_overdue(ctx.today)
     _list_some(ctx, office, towns)
     ctx.log.append(
-        f"隐患 {made} 条（逾期 {Hazard.objects.filter(is_overdue=True).count()} 条，"
+        f"隐患 {made + suggested + pending} 条（逾期 {Hazard.objects.filter(is_overdue=True).count()} 条，"
         f"重大 {Hazard.objects.filter(grade='major').count()} 条，"
-        f"挂牌督办 {Hazard.objects.exclude(supervision_level=0).count()} 条）"
+        f"挂牌督办 {Hazard.objects.exclude(supervision_level=0).count()} 条；"
+        f"按推荐条款判定 {suggested} 条，历史台账导入待补充判定依据 {pending} 条）"
     )
+
+
+# (sector code, description as an inspector types it, location)
+SUGGESTED_MAJORS = [
+    ("hazchem", "2#罐区为二级重大危险源，进出料管线未设紧急切断阀", "罐区"),
+    ("hazchem", "氯化釜温度压力未与进料切断阀联锁，DCS未投用", "一号车间"),
+    ("construction", "高支模工程施工方案未按规定组织专家论证", "施工现场"),
+    ("dust", "布袋除尘器未设置泄爆装置", "除尘间"),
+    ("gas", "燃气调压站未设置可燃气体检测报警", "调压站"),
+]
+
+
+def _suggested_majors(ctx, enterprises, inspectors, towns, office) -> int:
+    """Register major hazards the way the page does: suggestion shown (recorded), best clause taken (采用),
+    hazard registered citing it, suggestion record linked to the hazard."""
+    made = 0
+    for code, text, location in SUGGESTED_MAJORS:
+        sector = ctx.sectors.get(code)
+        unit = next((e for e in enterprises if any(s.code == code for s in e.sectors.all())), None)
+        if sector is None or unit is None:
+            continue
+        registrar = _registrar(unit, sector, inspectors, towns, office)
+        found = suggest(text, sector)
+        log = records.record_shown(registrar, text, sector, found)
+        if log is None:
+            continue
+        clause = MajorHazardCriterion.objects.get(pk=found[0]["id"])
+        # 采用 (views_criteria.SuggestChooseView): the record notes the clause taken.
+        log.chosen, log.chosen_at = clause, timezone.now()
+        log.save(update_fields=["chosen", "chosen_at"])
+        with acting_as(user=registrar, label=registrar.get_full_name()):
+            hazard = services.register_hazard(
+                actor=registrar,
+                enterprise=unit,
+                description=text,
+                grade="major",
+                sector=sector,
+                location=location,
+                category="重大事故隐患",
+                nature="thing",
+                source=Source.DEPARTMENT if registrar.role == Role.INSPECTOR else Source.TOWN_PATROL,
+                major_criterion=clause,
+                found_on=ctx.today,
+                photos=[_photo()],
+            )
+        records.link_to_hazard(registrar, log.pk, hazard)
+        made += 1
+    return made
+
+
+def _pending_basis_ledger(ctx, enterprises, office) -> int:
+    """The office imports last year's paper ledger (hazards import, core.importing): two rows graded 重大 name no
+    clause, so they arrive flagged 待补充判定依据 for the department to pick the clause."""
+    import io
+
+    from openpyxl import Workbook
+
+    from anjian.core.importing import get_importer
+
+    # Units of the one sector: the imported rows then carry it, and its department sees them on its to-do list.
+    units = [e for e in enterprises if [s.code for s in e.sectors.all()] == ["hazchem"]][:3]
+    if not units:
+        return 0
+    year = ctx.today.year - 1
+    rows = [
+        [units[-1].name, "储罐区未设置防火堤，物料泄漏无法围堵", "重大隐患", f"{year}.11.20", "整改中"],
+        [units[0].name, "反应釜紧急停车系统未投用，靠人工操作", "重大隐患", f"{year}.12.03", "未整改"],
+        [units[0].name, "配电房门口堆放杂物", "一般隐患", f"{year}.12.03", "已整改"],
+    ]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([f"{year}年隐患排查治理台账"])
+    sheet.append(["单位", "存在问题", "级别", "检查时间", "整改情况"])
+    for row in rows:
+        sheet.append(row)
+    data = io.BytesIO()
+    workbook.save(data)
+    data.seek(0)
+    data.name = f"{year}年隐患台账.xlsx"
+    with acting_as(user=office, label=office.get_full_name()):
+        result = get_importer("hazards")(office).commit(data)
+    if result["errors"]:
+        ctx.log.append(f"隐患：历史台账导入失败 {result}")
+        return 0
+    return Hazard.objects.filter(major_basis_pending=True).count()
 
 
 def _registrar(enterprise, sector, inspectors, towns, office):

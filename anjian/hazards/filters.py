@@ -11,7 +11,8 @@ from .models import Grade, Hazard, Source, Status, SupervisionLevel
 
 
 class HazardFilter(SearchFilterMixin, TerritoryFilterMixin):
-    status = django_filters.MultipleChoiceFilter(label="状态", choices=Status.choices)
+    # distinct=False: status is a column of the hazard itself, a join-free filter needs no DISTINCT.
+    status = django_filters.MultipleChoiceFilter(label="状态", choices=Status.choices, distinct=False)
     grade = django_filters.ChoiceFilter(label="级别", choices=Grade.choices)
     sector = django_filters.ModelChoiceFilter(
         label="行业领域", queryset=Sector.objects.filter(is_active=True)

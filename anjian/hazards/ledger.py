@@ -8,16 +8,24 @@ Definitions (also in docs/hazards.md):
 - 逾期 overdue        = open hazards flagged is_overdue (deadline passed, services.refresh_overdue);
 - 重大 major / 重大已销号 major_closed, 挂牌督办 listed = open hazards with an active listing.
 
-One aggregate query per ledger: COUNT(…) FILTER (WHERE …) grouped by the ledger key, on columns carried by the
-hazard row itself (enterprise, sector, territory_path, status, grade, is_overdue), so no join is needed to count.
+One aggregate query per ledger, grouped by the ledger key. The ledgers by sub-territory, sector and department
+sum the summary counts (anjian.stats: SUM(n) FILTER (WHERE …) over a few rows per town, sector and month), so
+their cost does not grow with the number of hazards; `summary_selection` turns the list filters into a selection
+of summary rows. Where the summary cannot answer — a text search, a source or unit filter, dates that cut a
+month, an enterprise user's own records — and for the ledger by unit (one row per unit: it needs the rows, and
+a unit has few), the same aggregates count the hazard rows: COUNT(…) FILTER (WHERE …) on columns carried by the
+hazard row itself, so no join is needed.
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from anjian.core.models import Organisation, OrganisationKind, Sector, Territory
+from anjian.core.scope import restrict, scope_for
+from anjian.stats.models import HazardCount
+from anjian.stats.queries import counter, found_between_q, sector_of, whole_months
 
 from .models import OPEN_STATUSES, Grade, Status, SupervisionLevel
 
@@ -62,26 +70,89 @@ class LedgerRow:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-AGGREGATES = {
-    "total": Count("id", filter=~Q(status=Status.VOIDED)),
-    "rectified": Count("id", filter=Q(status__in=RECTIFIED)),
-    "closed": Count("id", filter=Q(status=Status.CLOSED)),
-    "open": Count("id", filter=Q(status__in=OPEN_STATUSES)),
-    "overdue": Count("id", filter=Q(is_overdue=True, status__in=OPEN_STATUSES)),
-    "major": Count("id", filter=Q(grade=Grade.MAJOR) & ~Q(status=Status.VOIDED)),
-    "major_closed": Count("id", filter=Q(grade=Grade.MAJOR, status=Status.CLOSED)),
-    "listed": Count("id", filter=Q(status__in=OPEN_STATUSES) & ~Q(supervision_level=SupervisionLevel.NONE)),
-}
+def aggregates(summary: bool = False) -> dict:
+    """The ledger's figures, counted on hazard rows or summed on summary rows (`summary`)."""
+    count = counter(summary)
+    return {
+        "total": count(~Q(status=Status.VOIDED)),
+        "rectified": count(Q(status__in=RECTIFIED)),
+        "closed": count(Q(status=Status.CLOSED)),
+        "open": count(Q(status__in=OPEN_STATUSES)),
+        "overdue": count(Q(is_overdue=True, status__in=OPEN_STATUSES)),
+        "major": count(Q(grade=Grade.MAJOR) & ~Q(status=Status.VOIDED)),
+        "major_closed": count(Q(grade=Grade.MAJOR, status=Status.CLOSED)),
+        "listed": count(Q(status__in=OPEN_STATUSES) & ~Q(supervision_level=SupervisionLevel.NONE)),
+    }
+
+
+def _is_summary(queryset) -> bool:
+    return queryset.model is HazardCount
 
 
 def _grouped(queryset, key_expr) -> dict:
-    rows = queryset.order_by().annotate(ledger_key=key_expr).values("ledger_key").annotate(**AGGREGATES)
+    rows = (
+        queryset.order_by()
+        .annotate(ledger_key=key_expr)
+        .values("ledger_key")
+        .annotate(**aggregates(_is_summary(queryset)))
+    )
     return {r.pop("ledger_key"): r for r in rows}
 
 
-def by_enterprise(queryset) -> list[LedgerRow]:
-    from django.db.models import F
+# --- which rows answer ---------------------------------------------------------------------------------------
+# The list filters the summary counts can answer; any other filter (q, source, enterprise) needs the rows.
+SUMMARY_FILTERS = frozenset(
+    {
+        "territory",
+        "status",
+        "grade",
+        "sector",
+        "is_overdue",
+        "open",
+        "supervision_level",
+        "major_basis_pending",
+        "found_after",
+        "found_before",
+    }
+)
 
+
+def summary_selection(user, filters: dict | None):
+    """The summary rows (HazardCount) holding exactly the hazards that the list filters `filters` (the
+    HazardFilter's cleaned data) select in `user`'s scope; None where only the hazard rows can answer."""
+    if scope_for(user).enterprise_id is not None:
+        return None  # an enterprise's own records: few, and the summary is not kept per unit
+    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "", [], ())}
+    if not SUMMARY_FILTERS.issuperset(filters):
+        return None
+    found_after, found_before = filters.get("found_after"), filters.get("found_before")
+    if not whole_months(found_after, found_before):
+        return None
+    selection = restrict(HazardCount.objects.all(), user)
+    if found_after or found_before:
+        selection = selection.filter(found_between_q(found_after, found_before))
+    if "territory" in filters:
+        selection = selection.filter(territory_path__startswith=filters["territory"].path)
+    if "status" in filters:
+        selection = selection.filter(status__in=filters["status"])
+    if "grade" in filters:
+        selection = selection.filter(grade=filters["grade"])
+    if "sector" in filters:
+        selection = selection.filter(sector=filters["sector"].pk)
+    if "is_overdue" in filters:
+        selection = selection.filter(is_overdue=filters["is_overdue"])
+    if "open" in filters:
+        open_q = Q(status__in=OPEN_STATUSES)
+        selection = selection.filter(open_q if filters["open"] else ~open_q)
+    if "supervision_level" in filters:
+        selection = selection.filter(supervision_level=int(filters["supervision_level"]))
+    if "major_basis_pending" in filters:
+        selection = selection.filter(major_basis_pending=filters["major_basis_pending"])
+    return selection
+
+
+def by_enterprise(queryset) -> list[LedgerRow]:
+    """Per unit: on the hazard rows (the summary is not kept per unit)."""
     from anjian.registry.models import Enterprise
 
     groups = _grouped(queryset, F("enterprise_id"))
@@ -92,9 +163,8 @@ def by_enterprise(queryset) -> list[LedgerRow]:
 
 
 def by_sector(queryset) -> list[LedgerRow]:
-    from django.db.models import F
-
-    groups = _grouped(queryset, F("sector_id"))
+    groups = _grouped(queryset, F("sector" if _is_summary(queryset) else "sector_id"))
+    groups = {sector_of(k): v for k, v in groups.items()}
     names = dict(Sector.objects.filter(pk__in=[k for k in groups if k]).values_list("pk", "name"))
     return [
         LedgerRow(key=k, label=names.get(k, "未分行业") if k else "未分行业", **v) for k, v in groups.items()
@@ -140,5 +210,5 @@ def sum_rows(rows: list[LedgerRow]) -> LedgerRow:
 
 
 def totals(queryset) -> LedgerRow:
-    values = queryset.order_by().aggregate(**AGGREGATES)
+    values = queryset.order_by().aggregate(**aggregates(_is_summary(queryset)))
     return LedgerRow(key=None, label="合计", **values)

@@ -8,7 +8,7 @@ import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -66,6 +66,7 @@ class SupervisionLevel(models.IntegerChoices):
     TOWN = 1, "镇街挂牌督办"
     COUNTY = 2, "县级挂牌督办"
     CITY = 3, "市级挂牌督办"
+    PROVINCE = 4, "省级挂牌督办"
 
 
 class Confidence(models.TextChoices):
@@ -441,6 +442,20 @@ class Hazard(Audited):
         today = today or timezone.localdate()
         return bool(self.is_open and self.deadline and self.deadline < today)
 
+    def save(self, *args, **kwargs):
+        """Every save keeps the summary counts (anjian.stats) true in the same transaction: the stored key is read
+        under a row lock (not the key this instance was loaded with, which a concurrent change may have made
+        stale), then the hazard moves from it to its new key."""
+        from anjian.stats import counts
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not counts.HAZARD_KEY_FIELDS.intersection(update_fields):
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            old = counts.locked_key(self.pk) if self.pk is not None else None
+            super().save(*args, **kwargs)
+            counts.hazard_saved(old, self)
+
     def clean(self):
         # rules.md HZ-03: a 重大 record must cite a clause of the sector's standard.
         if (
@@ -582,3 +597,140 @@ class HazardSupervision(models.Model):
 
     def __str__(self):
         return f"{self.hazard.number} {self.get_level_display()}"
+
+
+# --- 市级核查: the city re-checks a random sample of the closures in its counties -------------------------------
+class SampleMethod(models.TextChoices):
+    PERCENT = "percent", "按比例"
+    COUNT = "count", "按数量"
+
+
+class Verdict(models.TextChoices):
+    PENDING = "pending", "待核查"
+    HOLDS = "holds", "属实"
+    FAILS = "fails", "不属实"
+
+
+class VerificationSample(Audited):
+    """One draw of 市级核查 (the fourth step of 企业自查 → 镇办巡查 → 县级排查 → 市级核查): a random sample of the
+    hazards closed (销号) in the city's counties in a period. The seed and the population are recorded, so the
+    same draw can be repeated and checked (anjian/hazards/verification.py)."""
+
+    territory = models.ForeignKey(
+        "core.Territory", verbose_name="核查区划", on_delete=models.PROTECT, related_name="+"
+    )
+    territory_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    county = models.ForeignKey(
+        "core.Territory",
+        verbose_name="限定县（区）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    number = models.CharField("核查批次号", max_length=40, unique=True, editable=False)
+    period_start = models.DateField("销号时间自")
+    period_end = models.DateField("销号时间至")
+    method = models.CharField("抽取方式", max_length=8, choices=SampleMethod.choices)
+    size_value = models.PositiveIntegerField("比例（%）或数量")
+    seed = models.BigIntegerField("随机种子")
+    population = models.PositiveIntegerField("期内销号隐患数")
+    population_digest = models.CharField("总体摘要（SHA-256）", max_length=64)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="抽取人", on_delete=models.PROTECT, related_name="+"
+    )
+    drawn_at = models.DateTimeField("抽取时间", default=timezone.now)
+    note = models.TextField("说明", blank=True)
+
+    scope = ScopeSpec(territory="territory_path")
+
+    class Meta:
+        verbose_name = "市级核查批次"
+        verbose_name_plural = "市级核查批次"
+        ordering = ["-drawn_at", "-id"]
+
+    def __str__(self):
+        return f"{self.number} {self.territory.name} {self.period_start}—{self.period_end}"
+
+    def get_absolute_url(self):
+        return reverse("hazards:verification_sample", args=[self.pk])
+
+
+class VerificationItem(Audited):
+    """One sampled closure and its 核查 verdict (属实/不属实 with the opinion). Scoped like the hazard, so the
+    county and town that closed it see the verdict."""
+
+    sample = models.ForeignKey(
+        VerificationSample, verbose_name="核查批次", on_delete=models.PROTECT, related_name="items"
+    )
+    hazard = models.ForeignKey(
+        Hazard, verbose_name="隐患", on_delete=models.PROTECT, related_name="verifications"
+    )
+    territory = models.ForeignKey(
+        "core.Territory", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+"
+    )
+    territory_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    closed_at = models.DateTimeField("销号时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="销号人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verdict = models.CharField("核查结论", max_length=8, choices=Verdict.choices, default=Verdict.PENDING)
+    opinion = models.TextField("核查意见", blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核查人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField("核查时间", null=True, blank=True)
+    reopened_at = models.DateTimeField("重新打开时间", null=True, blank=True)
+
+    scope = ScopeSpec(territory="territory_path", sectors="hazard__sector")
+
+    class Meta:
+        verbose_name = "市级核查记录"
+        verbose_name_plural = "市级核查记录"
+        ordering = ["sample", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "hazard"], name="verification_item_once_per_sample")
+        ]
+        indexes = [models.Index(fields=["hazard", "-id"], name="verification_hazard_idx")]
+
+    def __str__(self):
+        return f"{self.sample.number} {self.hazard.number} {self.get_verdict_display()}"
+
+
+def verification_photo_upload_to(instance, filename):
+    ext = os.path.splitext(filename)[1].lower()
+    return f"hazards/verification/{timezone.now():%Y/%m}/{instance.item_id}-{timezone.now():%H%M%S%f}{ext}"
+
+
+class VerificationPhoto(models.Model):
+    """A photo taken at the 核查 (optional evidence of the verdict)."""
+
+    item = models.ForeignKey(
+        VerificationItem, verbose_name="核查记录", on_delete=models.PROTECT, related_name="photos"
+    )
+    file = models.FileField("文件", upload_to=verification_photo_upload_to)
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    scope = ScopeSpec(territory="item__territory_path", sectors="item__hazard__sector")
+
+    class Meta:
+        verbose_name = "核查照片"
+        verbose_name_plural = "核查照片"
+        ordering = ["item", "id"]
+
+    def __str__(self):
+        return self.original_name or self.file.name

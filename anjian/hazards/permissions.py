@@ -16,6 +16,9 @@ PERMISSIONS = {
     "hazards.import_hazard": frozenset({R.OFFICE, R.INSPECTOR, R.TOWN}),
     # Ledgers with rates (per unit/town/sector/department) are a government view.
     "hazards.view_ledger": frozenset({R.OFFICE, R.INSPECTOR, R.TOWN, R.LEADER}),
+    # 市级核查: the city office draws and checks; the counties and towns read the verdicts on their hazards.
+    "hazards.view_verification": frozenset({R.OFFICE, R.INSPECTOR, R.TOWN, R.LEADER}),
+    "hazards.change_verification": frozenset({R.OFFICE}),
     "hazards.view_majorhazardcriterion": READERS,
     "hazards.change_majorhazardcriterion": frozenset({R.OFFICE}),
 }

@@ -6,6 +6,7 @@ notifications after commit. Pages, the API, the importer, inspections and the de
 """
 
 import os
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -16,8 +17,9 @@ from django.utils import timezone
 from anjian.core.audit import record_action, write_entry
 from anjian.core.documents import next_document_number
 from anjian.core.scope import can_view
+from anjian.stats import counts as stats_counts
 
-from . import workflow
+from . import numbering, workflow
 from .models import (
     OPEN_STATUSES,
     ExtensionRequest,
@@ -30,6 +32,7 @@ from .models import (
     Source,
     Status,
     StopOrder,
+    SupervisionLevel,
 )
 from .workflow import TransitionRefused
 
@@ -48,6 +51,7 @@ ACTION_LABELS = {
     "hazard.extension_approved": "批准延期",
     "hazard.extension_rejected": "不批准延期",
     "hazard.listed": "挂牌督办",
+    "hazard.delisted": "摘牌",
     "hazard.voided": "隐患作废",
     "hazard.reopened": "重新打开隐患",
     "hazard.overdue": "整改逾期",
@@ -88,7 +92,7 @@ def _attach(hazard, photos, kind, actor):
 
 def next_hazard_number(year: int) -> str:
     # Gap-free, never reused (a voided hazard keeps its number): one counter row per year.
-    return f"YH{year}{next_document_number(NUMBER_SERIES, year):07d}"
+    return numbering.next_hazard_number(year)
 
 
 def _notify(hazard, title: str, recipients) -> None:
@@ -362,7 +366,7 @@ def _finish(hazard, actor):
     hazard.closed_at = now
     _set_status(hazard, "close")
     hazard.status = Status.CLOSED
-    HazardSupervision.objects.filter(hazard=hazard, is_active=True).update(is_active=False, delisted_at=now)
+    delist(hazard, actor=actor, reason="隐患销号，摘牌销号", now=now)
 
 
 def _close_on_spot(hazard, actor, confirmed_by):
@@ -463,9 +467,10 @@ def list_supervision(hazard, *, actor, deadline: date, reason="") -> HazardSuper
 
     hazard = _lock(hazard, actor, "list_supervision", {"deadline": deadline})
     level = workflow.supervision_level_for(actor)
-    HazardSupervision.objects.filter(hazard=hazard, is_active=True).update(
-        is_active=False, delisted_at=timezone.now()
-    )
+    # A higher level lists what a lower level listed (may_list refuses the same or a lower level): the lower
+    # listing is taken down, with its history, and the higher one supervises from now on.
+    level_label = SupervisionLevel(level).label
+    delist(hazard, actor=actor, reason=f"升级为{level_label}")
     year = timezone.localdate().year
     supervision = HazardSupervision.objects.create(
         hazard=hazard,
@@ -489,6 +494,29 @@ def list_supervision(hazard, *, actor, deadline: date, reason="") -> HazardSuper
     return supervision
 
 
+def delist(hazard, *, actor, reason: str, now=None) -> list[HazardSupervision]:
+    """摘牌: take down the hazard's active 挂牌督办 listings (rules.md §1.5: 摘牌销号 at closure; a listing replaced
+    by a higher level's; a voided hazard). Each one gets a named entry on the hazard's history with who, when and
+    why. Called by the services that hold the hazard's row lock; returns the listings taken down."""
+    now = now or timezone.now()
+    listings = list(
+        HazardSupervision.objects.select_for_update()
+        .filter(hazard=hazard, is_active=True)
+        .select_related("supervising_org")
+    )
+    for listing in listings:
+        HazardSupervision.objects.filter(pk=listing.pk).update(is_active=False, delisted_at=now)
+        listing.is_active, listing.delisted_at = False, now
+        record_action(
+            hazard,
+            "hazard.delisted",
+            f"{listing.get_level_display()}（{listing.number}，督办机构 {listing.supervising_org}）摘牌：{reason}",
+            changes={"挂牌督办": [f"{listing.get_level_display()} {listing.number}", "已摘牌"]},
+            actor=actor,
+        )
+    return listings
+
+
 @transaction.atomic
 def void_hazard(hazard, *, actor, reason) -> Hazard:
     """Void (作废) with a reason; never delete — the number stays taken."""
@@ -497,9 +525,7 @@ def void_hazard(hazard, *, actor, reason) -> Hazard:
     _set_status(hazard, "void")
     hazard.is_overdue = False
     hazard.save()
-    HazardSupervision.objects.filter(hazard=hazard, is_active=True).update(
-        is_active=False, delisted_at=timezone.now()
-    )
+    delist(hazard, actor=actor, reason=f"隐患作废：{hazard.void_reason}")
     record_action(hazard, "hazard.voided", reason, actor=actor)
     return hazard
 
@@ -597,9 +623,22 @@ def _flip_overdue(candidates, value: bool) -> int:
     ids = list(candidates.values_list("pk", flat=True))
     if not ids:
         return 0
-    flipped = Hazard.objects.filter(pk__in=ids, is_overdue=not value).update(is_overdue=value)
-    for hazard in Hazard.objects.filter(pk__in=ids, is_overdue=value).order_by("pk"):
-        write_entry(hazard, "update", {"is_overdue": [not value, value]})
+    with transaction.atomic():
+        # The rows still to flip, locked with the keys they are counted under; the summary counts
+        # (anjian.stats) move in the same transaction as the update.
+        locked = list(
+            candidates.select_for_update()
+            .filter(pk__in=ids, is_overdue=not value)
+            .values_list("pk", *stats_counts.HAZARD_KEY_COLUMNS)
+        )
+        flipped = Hazard.objects.filter(pk__in=[row[0] for row in locked]).update(is_overdue=value)
+        moves = []
+        for _pk, *key in locked:
+            old = stats_counts.key_of_values(*key)
+            moves.append((old, replace(old, is_overdue=value)))
+        stats_counts.record_moves(moves)
+        for hazard in Hazard.objects.filter(pk__in=[row[0] for row in locked]).order_by("pk"):
+            write_entry(hazard, "update", {"is_overdue": [not value, value]})
     return flipped
 
 

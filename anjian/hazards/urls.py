@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_criteria
+from . import views, views_criteria, views_verification
 
 app_name = "hazards"
 
@@ -13,6 +13,28 @@ urlpatterns = [
     path("<int:pk>/order.<str:fmt>", views.RectificationOrderView.as_view(), name="rectification_order"),
     path("reviews/<int:pk>/opinion.<str:fmt>", views.ReviewOpinionView.as_view(), name="review_opinion"),
     path("photos/<int:pk>/", views.PhotoView.as_view(), name="photo"),
+    # 市级核查 (the city re-checks a sample of the counties' closures)
+    path("verification/", views_verification.VerificationListView.as_view(), name="verification"),
+    path(
+        "verification/<int:pk>/",
+        views_verification.SampleDetailView.as_view(),
+        name="verification_sample",
+    ),
+    path(
+        "verification/items/<int:pk>/check/",
+        views_verification.VerdictView.as_view(),
+        name="verification_check",
+    ),
+    path(
+        "verification/items/<int:pk>/reopen/",
+        views_verification.ReopenView.as_view(),
+        name="verification_reopen",
+    ),
+    path(
+        "verification/photos/<int:pk>/",
+        views_verification.VerificationPhotoView.as_view(),
+        name="verification_photo",
+    ),
     # 重大事故隐患判定标准 catalogue
     path("criteria/", views_criteria.CriteriaListView.as_view(), name="criteria_list"),
     path("criteria/<int:pk>/", views_criteria.CriterionDetailView.as_view(), name="criterion_detail"),
@@ -29,6 +51,7 @@ urlpatterns = [
         name="criteria_standard_supersede",
     ),
     path("criteria/suggest/", views_criteria.SuggestFragmentView.as_view(), name="criteria_suggest"),
+    path("<int:pk>/basis/", views_criteria.PendingBasisView.as_view(), name="hazard_basis"),
     path(
         "criteria/suggest/<int:log>/choose/<int:pk>/",
         views_criteria.SuggestChooseView.as_view(),

@@ -9,14 +9,15 @@ from django.utils import timezone
 from django.views import View
 
 from anjian.core.documents import document_response
-from anjian.core.exports import xlsx_response
+from anjian.core.exports import ExportTable, xlsx_response
 from anjian.core.models import Territory
 from anjian.core.permissions import has_perm
 from anjian.core.scope import restrict, scope_for
 from anjian.core.tables import Column
 from anjian.core.views.generic import ObjectDetailView, ObjectListView, PermissionRequiredMixin
 
-from . import documents, ledger, services, workflow
+from . import documents, ledger, services, verification, workflow
+from .criteria import records
 from .filters import HazardFilter
 from .forms import ACTION_FORMS, HazardRegisterForm
 from .models import Grade, Hazard, HazardPhoto, HazardReview, Status
@@ -72,9 +73,17 @@ def _rectification_state(h: Hazard) -> str:
     return "逾期未整改" if h.is_overdue else "整改中"
 
 
+# The list's own columns only: a hazard row has some sixty fields, and building fifty full model instances (with
+# their audit snapshots) per page was a good part of the page's Python time. The export loads every field.
+LIST_FIELDS = (
+    "id", "number", "enterprise", "description", "grade", "status", "deadline", "is_overdue", "supervision_level",
+    "enterprise__id", "enterprise__name",
+)  # fmt: skip
+
+
 class HazardListView(ObjectListView):
     model = Hazard
-    queryset = Hazard.objects.select_related("enterprise", "sector")
+    queryset = Hazard.objects.select_related("enterprise").only(*LIST_FIELDS)
     filterset_class = HazardFilter
     permission = "hazards.view_hazard"
     export_permission = "hazards.export_hazard"
@@ -96,8 +105,8 @@ class HazardListView(ObjectListView):
         Column("督办", lambda h: h.get_supervision_level_display() if h.supervision_level else ""),
     ]
 
-    def export(self, queryset):
-        queryset = queryset.select_related("enterprise", "found_by", "reviewed_by")
+    def export_table(self, queryset):
+        queryset = queryset.defer(None).select_related("enterprise", "found_by", "reviewed_by")  # all fields
 
         def rows():
             for index, h in enumerate(queryset.order_by(*self.ordering).iterator(chunk_size=2000), start=1):
@@ -121,7 +130,7 @@ class HazardListView(ObjectListView):
                     h.get_supervision_level_display() if h.supervision_level else "",
                 ]
 
-        return xlsx_response(self.export_name, "隐患台账", EXPORT_HEADERS, rows(), title="隐患排查治理台账")
+        return ExportTable("隐患台账", EXPORT_HEADERS, rows(), title="隐患排查治理台账")
 
 
 class HazardDetailView(ObjectDetailView):
@@ -150,7 +159,11 @@ class HazardDetailView(ObjectDetailView):
             "reviews": list(obj.reviews.select_related("reviewer")),
             "extensions": list(obj.extension_requests.select_related("requested_by", "decided_by")),
             "supervisions": list(obj.supervisions.select_related("supervising_org", "listed_by")),
+            "verifications": verification.latest_for_hazard(obj, user),
             "is_government": user.role != "enterprise",
+            # 待补充判定依据: the clauses the description reads like, for the department to pick one.
+            "basis_suggestions": records.pending_basis_suggestions(obj) if obj.major_basis_pending else [],
+            "can_cite_basis": records.may_cite_basis(user, obj),
         }
 
 
@@ -192,6 +205,8 @@ class HazardRegisterView(PermissionRequiredMixin, View):
         except ValidationError as exc:
             _add_errors(form, exc)
             return self.render(form, status=400)
+        # The suggestion list shown while the form was filled in gets the new hazard's id.
+        records.link_to_hazard(request.user, request.POST.get("clause_suggestion"), hazard)
         messages.success(request, f"已登记隐患 {hazard.number}。")
         return redirect(hazard.get_absolute_url())
 
@@ -317,14 +332,16 @@ class LedgerView(PermissionRequiredMixin, View):
             by = "town"
         queryset = restrict(Hazard.objects.all(), request.user)
         filterset = HazardFilter(request.GET or None, queryset=queryset, request=request)
-        if filterset.is_bound and filterset.is_valid():
+        filters = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
+        if filters:
             queryset = filterset.qs
-        root = (
-            filterset.form.cleaned_data.get("territory")
-            if filterset.is_bound and filterset.is_valid()
-            else None
-        )
+        root = filters.get("territory")
         root = root or request.user.territory or Territory.objects.filter(parent=None).first()
+        if by != "enterprise":
+            # By town, sector or department: summed from the summary counts when the filters allow it, so the
+            # page does not scan the hazards (ledger.summary_selection says when the rows are needed).
+            selection = ledger.summary_selection(request.user, filters)
+            queryset = queryset if selection is None else selection
         if by == "enterprise":
             rows = ledger.by_enterprise(queryset)
         elif by == "sector":

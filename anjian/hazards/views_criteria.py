@@ -17,7 +17,7 @@ from anjian.core.permissions import has_perm
 from anjian.core.scope import restrict
 from anjian.core.views.generic import PermissionRequiredMixin
 
-from .criteria import catalogue
+from .criteria import catalogue, records
 from .criteria.suggest import suggest
 from .data import similarity
 from .models import (
@@ -323,11 +323,7 @@ class SuggestFragmentView(PermissionRequiredMixin, View):
             _id(request.GET.get("major_criterion", "")),
         )
         suggestions = suggest(text, sector)
-        log = None
-        if suggestions:
-            log = ClauseSuggestion.objects.create(
-                user=request.user, text=text, sector=sector, suggested=[s["code"] for s in suggestions]
-            )
+        log = records.record_shown(request.user, text, sector, suggestions)
         rows = {c.pk: c for c in MajorHazardCriterion.objects.filter(pk__in=[s["id"] for s in suggestions])}
         items = [{**s, "row": rows.get(s["id"])} for s in suggestions]
         return render(
@@ -362,7 +358,30 @@ class SuggestChooseView(PermissionRequiredMixin, View):
             "hazards/partials/criteria_chosen.html",
             {
                 "clause": clause,
+                "log": log,
                 "criterion_widget": form["major_criterion"].as_widget(attrs=oob),
                 "grade_widget": form["grade"].as_widget(attrs=oob),
             },
         )
+
+
+class PendingBasisView(PermissionRequiredMixin, View):
+    """POST /hazards/<pk>/basis/ criterion=<id> — the department gives an imported major hazard (待补充判定依据) its
+    clause in one step, from the suggestions shown on the hazard's page (criteria.records.cite_pending_basis)."""
+
+    permission = "hazards.change_hazard"
+
+    def post(self, request, pk):
+        hazard = get_object_or_404(restrict(Hazard.objects.all(), request.user), pk=pk)
+        criterion = MajorHazardCriterion.objects.filter(pk=_id(request.POST.get("criterion", ""))).first()
+        if criterion is None:
+            messages.error(request, "请选择判定条款。")
+            return redirect(hazard.get_absolute_url())
+        try:
+            records.cite_pending_basis(actor=request.user, hazard=hazard, criterion=criterion)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"已补充判定依据：{criterion}。")
+        return redirect(hazard.get_absolute_url())

@@ -173,7 +173,9 @@ def _pending_extension(hazard):
 
 
 def supervision_level_for(user) -> int:
-    """The 挂牌督办 level a user's government may list at: town staff → 镇街, county office → 县级, city → 市级."""
+    """The 挂牌督办 level a user's government may list at: town staff → 镇街, county office → 县级, city office →
+    市级, province office → 省级 (rules.md §1.5: 督办 level 县/市/省). The scope check of the services keeps each
+    level to hazards in its own territory."""
     if not user.territory_id:
         return SupervisionLevel.NONE
     level = TERRITORY_LEVEL[user.territory.kind]
@@ -181,8 +183,10 @@ def supervision_level_for(user) -> int:
         return SupervisionLevel.TOWN
     if user.role == R.OFFICE and level == 3:
         return SupervisionLevel.COUNTY
-    if user.role == R.OFFICE and level <= 2:
+    if user.role == R.OFFICE and level == 2:
         return SupervisionLevel.CITY
+    if user.role == R.OFFICE and level == 1:
+        return SupervisionLevel.PROVINCE
     return SupervisionLevel.NONE
 
 

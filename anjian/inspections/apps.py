@@ -10,6 +10,7 @@ ACTION_LABELS = {
     "inspections.acknowledged": "被检查单位确认",
     "inspections.completed": "完成检查",
     "inspections.hazards_created": "不符合项登记为隐患",
+    "inspections.priority_selected": "从风险排序选取重点单位",
 }
 
 

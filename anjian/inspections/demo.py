@@ -1,5 +1,6 @@
 """Demo inspections: a quarterly arrangement (季安排), a holiday campaign, a 双随机 draw and ~100 inspection records
-with filled checklists, signatures and, for some failed items, hazards registered in one step.
+with filled checklists, signatures and, for some failed items, hazards registered in one step; then a 重点 plan whose
+units are taken from the risk ranking (targeting), each with the reasons it was chosen.
 
 Everything goes through the services (numbers, audit entries, scope checks), deterministic with ctx.rng.
 """
@@ -12,8 +13,9 @@ from anjian.core.models import Sector
 from anjian.core.roles import Role
 from anjian.hazards.models import Hazard
 
-from . import services
+from . import services, targeting
 from .data import seed_checklists
+from .data.targeting import seed_targeting_rules
 from .models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -24,6 +26,7 @@ from .models import (
     Kind,
     Level,
     PlanKind,
+    TargetingRule,
 )
 
 INSPECTIONS = 100
@@ -41,9 +44,12 @@ def _png() -> str:
 
 def build(ctx) -> None:
     seed_checklists(ChecklistTemplate, ChecklistItem, Sector)
+    # `demo_data --reset` flushes the tables, the seeded scoring rules included: seed them again.
+    seed_targeting_rules(TargetingRule)
     office = ctx.users["anweiban"]
     yingji, zhujian, town = ctx.users["yingji"], ctx.users["zhujian"], ctx.users["qingshi"]
-    yingji2 = ctx.add_user(
+    # The department's second officer (core.demo adds them for the enforcement cases; added here otherwise).
+    yingji2 = ctx.users.get("yingji2") or ctx.add_user(
         "yingji2",
         "钱执法",
         Role.INSPECTOR,
@@ -173,9 +179,25 @@ def build(ctx) -> None:
         )
         hazards += _fill(ctx, inspection, ctx.users["qiye_a"], signature)
         count += 1
+    # 分级分类监管: next quarter's plan takes its 重点 units from the risk ranking (colour, major hazard sources,
+    # the dishonesty list, open hazards, time since the last inspection against the frequency owed).
+    priority_plan = plan(
+        name=f"{today.year}年重点单位执法检查（按风险排序选取）",
+        kind=PlanKind.SPECIAL,
+        level=Level.COUNTY,
+        year=today.year,
+        start_date=today,
+        end_date=today + timedelta(days=45),
+        territory=district,
+        organisation=office.organisation,
+        inspectors=[yingji, yingji2, zhujian],
+        description="按重点检查对象排序选取得分最高的单位，逐家检查；排序理由记录在任务上。",
+        created_by=office,
+    )
+    chosen = targeting.select_priority_units(actor=office, plan=priority_plan, count=10)
     ctx.log.append(
-        f"检查计划 3 个（季安排、节前检查、双随机 种子 {random_plan.random_seed}），检查记录 {count} 条，"
-        f"由不符合项登记隐患 {hazards} 条"
+        f"检查计划 4 个（季安排、节前检查、双随机 种子 {random_plan.random_seed}、风险排序重点单位 {len(chosen)} 家），"
+        f"检查记录 {count} 条，由不符合项登记隐患 {hazards} 条"
     )
 
 

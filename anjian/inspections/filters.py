@@ -6,6 +6,8 @@ from django.db.models import Exists, OuterRef, Q
 
 from anjian.core.filters import IdFilter, SearchFilterMixin, TerritoryFilterMixin
 from anjian.core.models import Sector
+from anjian.core.scope import scope_for
+from anjian.registry.models import Enterprise, RiskColour
 
 from .models import (
     Inspection,
@@ -67,3 +69,31 @@ class InspectionFilter(SearchFilterMixin, TerritoryFilterMixin):
     class Meta:
         model = Inspection
         fields = ["q", "level", "kind", "status", "sector", "since", "until", "territory", "enterprise"]
+
+
+class TargetingFilter(SearchFilterMixin, TerritoryFilterMixin):
+    """The units of the risk ranking (registry Enterprise): town, sector, colour, name."""
+
+    sector = django_filters.ModelChoiceFilter(
+        label="行业领域",
+        queryset=Sector.objects.filter(is_active=True),
+        field_name="sectors",  # (for the schema's type; filter_sector does the filtering)
+        method="filter_sector",
+    )
+    risk_level = django_filters.ChoiceFilter(label="风险等级", choices=RiskColour.choices)
+    search_fields = ("name", "credit_code")
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "territory", "sector", "risk_level"]
+
+    def filter_sector(self, queryset, name, value):
+        # EXISTS on the link table rather than a join + DISTINCT over every unit of the territory.
+        through = Enterprise.sectors.through
+        return queryset.filter(Exists(through.objects.filter(enterprise_id=OuterRef("pk"), sector=value)))
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        sector_ids = scope_for(getattr(request, "user", None)).sector_ids
+        if sector_ids is not None:  # a department chooses among the sectors it supervises
+            self.filters["sector"].queryset = Sector.objects.filter(pk__in=sector_ids, is_active=True)

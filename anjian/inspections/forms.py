@@ -19,6 +19,7 @@ from .models import (
     ItemResult,
     Kind,
     Level,
+    TargetingRule,
 )
 
 INSPECTING_ROLES = (Role.INSPECTOR, Role.TOWN, Role.GRID, Role.OFFICE)
@@ -252,3 +253,18 @@ class TemplateItemForm(forms.ModelForm):
 TemplateItemFormSet = forms.inlineformset_factory(
     ChecklistTemplate, ChecklistItem, form=TemplateItemForm, extra=3, can_delete=False
 )
+
+
+class TargetingRuleForm(ScopedModelForm):
+    class Meta:
+        model = TargetingRule
+        fields = [
+            "factor",
+            "risk_level",
+            "threshold",
+            "window_days",
+            "points",
+            "note",
+            "is_active",
+            "sort_order",
+        ]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from anjian.core.audit import Audited
 from anjian.core.models import Organisation, Sector, Territory
 from anjian.core.scope import ScopeSpec
+from anjian.registry.models import RiskColour
 
 
 class PlanKind(models.TextChoices):
@@ -289,6 +290,11 @@ class InspectionTask(models.Model):
     due_date = models.DateField("完成期限", db_index=True)
     status = models.CharField("状态", max_length=12, choices=TaskStatus.choices, default=TaskStatus.PENDING)
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    # Set when the unit was taken into the plan's 重点 list from the risk ranking (targeting.select_priority_units):
+    # its rank, score and the reasons as they read then — the plan keeps why each unit was chosen.
+    priority_rank = models.PositiveSmallIntegerField("重点排序", null=True, blank=True, editable=False)
+    priority_score = models.SmallIntegerField("风险排序得分", null=True, blank=True, editable=False)
+    priority_reasons = models.JSONField("选取理由", default=list, blank=True, editable=False)
 
     scope = ScopeSpec(territory="territory_path", sectors="sector", enterprise="enterprise")
 
@@ -490,3 +496,86 @@ class InspectionItem(models.Model):
     @property
     def failed(self) -> bool:
         return self.result == ItemResult.FAIL
+
+
+# --- risk-based targeting (分级分类、差异化监管) ------------------------------------------------------------
+
+
+class TargetingFactor(models.TextChoices):
+    """What a targeting rule looks at, per unit (targeting.unit_facts computes each one in bulk)."""
+
+    RISK_COLOUR = "risk_colour", "风险等级"
+    OPEN_HAZARDS = "open_hazards", "未销号隐患数"
+    OVERDUE_HAZARDS = "overdue_hazards", "逾期未整改隐患数"
+    MAJOR_HAZARDS = "major_hazards", "未销号重大事故隐患数"
+    HAZARD_SOURCES = "hazard_sources", "危险化学品重大危险源数"
+    ACCIDENTS = "accidents", "近期生产安全事故数"
+    BLACKLISTED = "blacklisted", "列入严重失信主体名单"
+    INSPECTION_GAP = "inspection_gap", "距上次检查超过应检间隔（%）"
+    UNACKED_WARNINGS = "unacked_warnings", "预警逾期未签收数"
+
+
+class TargetingRule(Audited):
+    """One line of the targeting score table: when `factor` reaches `threshold` (or equals `risk_level` for the
+    colour factor), the unit gets `points`. Data, maintained by the 安委办 (every change is in the history);
+    the score of a unit is the sum of the points of the active rules it matches — nothing else."""
+
+    factor = models.CharField("因素", max_length=20, choices=TargetingFactor.choices)
+    risk_level = models.CharField(
+        "风险等级",
+        max_length=8,
+        blank=True,
+        choices=RiskColour.choices,
+        help_text="只用于“风险等级”因素：等于该等级时计分",
+    )
+    threshold = models.PositiveIntegerField(
+        "阈值",
+        default=1,
+        help_text="数量类因素：达到（≥）该数时计分；“距上次检查”因素：超过应检间隔的百分比，100 即到期未检",
+    )
+    window_days = models.PositiveSmallIntegerField(
+        "统计天数", null=True, blank=True, help_text="事故、预警：只计最近多少天内的；空表示不限"
+    )
+    points = models.SmallIntegerField("分值")
+    note = models.CharField("依据/说明", max_length=300, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    scope = ScopeSpec(public=True)
+
+    class Meta:
+        verbose_name = "重点检查排序规则"
+        verbose_name_plural = "重点检查排序规则"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return f"{self.condition_display} +{self.points}"
+
+    def get_absolute_url(self):
+        return reverse("inspections:targeting_rule_detail", args=[self.pk])
+
+    @property
+    def condition_display(self) -> str:
+        factor = TargetingFactor(self.factor)
+        if factor == TargetingFactor.RISK_COLOUR:
+            return f"风险等级为{dict(RiskColour.choices).get(self.risk_level, '—')}"
+        if factor == TargetingFactor.BLACKLISTED:
+            return factor.label
+        if factor == TargetingFactor.INSPECTION_GAP:
+            return f"距上次检查超过应检间隔的 {self.threshold}%（从未检查也计）"
+        window = f"（近{self.window_days}天）" if self.window_days else ""
+        return f"{factor.label}{window} ≥ {self.threshold}"
+
+    def clean(self):
+        if self.factor == TargetingFactor.RISK_COLOUR:
+            if self.risk_level not in RiskColour.values:
+                raise ValidationError({"risk_level": "“风险等级”因素须选择一个风险等级。"})
+        elif self.risk_level:
+            raise ValidationError({"risk_level": "只有“风险等级”因素填写风险等级。"})
+        if self.factor in (TargetingFactor.ACCIDENTS, TargetingFactor.UNACKED_WARNINGS):
+            if not self.window_days:
+                raise ValidationError({"window_days": "事故、预警规则须填写统计天数。"})
+        elif self.window_days:
+            raise ValidationError({"window_days": "只有事故、预警规则填写统计天数。"})
+        if self.factor == TargetingFactor.INSPECTION_GAP and self.threshold < 1:
+            raise ValidationError({"threshold": "百分比至少为 1。"})

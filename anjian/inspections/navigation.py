@@ -13,6 +13,13 @@ MENU = (
             MenuItem(
                 "检查计划与专项行动", "inspections:plan_list", "inspections.view_inspectionplan", "calendar3"
             ),
+            MenuItem("重点检查对象排序", "inspections:targeting", "inspections.view_targeting", "sort-down"),
+            MenuItem(
+                "重点检查排序规则",
+                "inspections:targeting_rule_list",
+                "inspections.view_targetingrule",
+                "sliders",
+            ),
             MenuItem(
                 "检查表模板", "inspections:template_list", "inspections.view_checklisttemplate", "list-check"
             ),

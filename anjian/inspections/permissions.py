@@ -21,4 +21,9 @@ PERMISSIONS = {
     # Checklist templates: reference data every business role reads; the office maintains them.
     "inspections.view_checklisttemplate": GOVERNMENT_READERS | {R.ENTERPRISE},
     "inspections.change_checklisttemplate": {R.OFFICE},
+    # Risk-based targeting (分级分类监管): the 安委办 for its territory, departments for their sectors, towns for
+    # their own territory (the scope decides which units). The score table is the 安委办's to maintain.
+    "inspections.view_targeting": {R.OFFICE, R.INSPECTOR, R.TOWN},
+    "inspections.view_targetingrule": GOVERNMENT_READERS,
+    "inspections.change_targetingrule": {R.OFFICE},
 }

@@ -158,6 +158,33 @@ def _ensure_can_plan(actor, plan):
         raise ValidationError("计划已结束，不能再生成任务。")
 
 
+def build_tasks(plan: InspectionPlan, enterprises) -> list[InspectionTask]:
+    """Unsaved tasks of the plan for these units (sectors and territory loaded). Inspectors are assigned
+    round-robin from the plan's pool among those eligible for the unit's sector, counting the tasks they have."""
+    plan_sector_ids = set(plan.sectors.values_list("pk", flat=True))
+    pool = list(plan.inspectors.select_related("organisation", "territory").order_by("id"))
+    load = {u.pk: plan.tasks.filter(inspector=u).count() for u in pool}
+    tasks = []
+    for enterprise in enterprises:
+        sector = _task_sector(enterprise, plan_sector_ids)
+        eligible = [u for u in pool if _eligible(u, sector)]
+        inspector = min(eligible, key=lambda u: (load[u.pk], u.pk)) if eligible else None
+        if inspector is not None:
+            load[inspector.pk] += 1
+        tasks.append(
+            InspectionTask(
+                plan=plan,
+                enterprise=enterprise,
+                territory=enterprise.territory,
+                territory_path=enterprise.territory.path,
+                sector=sector,
+                inspector=inspector,
+                due_date=plan.end_date,
+            )
+        )
+    return tasks
+
+
 def generate_tasks(*, actor, plan: InspectionPlan) -> int:
     """One task per selected unit; units that already have a task are skipped (idempotent). Returns the number
     of new tasks. Inspectors are assigned round-robin from the plan's pool among those eligible for the sector."""
@@ -167,29 +194,8 @@ def generate_tasks(*, actor, plan: InspectionPlan) -> int:
     with transaction.atomic():
         plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
         existing = set(plan.tasks.values_list("enterprise_id", flat=True))
-        plan_sector_ids = set(plan.sectors.values_list("pk", flat=True))
-        pool = list(plan.inspectors.select_related("organisation", "territory").order_by("id"))
-        load = {u.pk: plan.tasks.filter(inspector=u).count() for u in pool}
-        new_tasks = []
-        for enterprise in candidate_enterprises(plan).prefetch_related("sectors").select_related("territory"):
-            if enterprise.pk in existing:
-                continue
-            sector = _task_sector(enterprise, plan_sector_ids)
-            eligible = [u for u in pool if _eligible(u, sector)]
-            inspector = min(eligible, key=lambda u: (load[u.pk], u.pk)) if eligible else None
-            if inspector is not None:
-                load[inspector.pk] += 1
-            new_tasks.append(
-                InspectionTask(
-                    plan=plan,
-                    enterprise=enterprise,
-                    territory=enterprise.territory,
-                    territory_path=enterprise.territory.path,
-                    sector=sector,
-                    inspector=inspector,
-                    due_date=plan.end_date,
-                )
-            )
+        candidates = candidate_enterprises(plan).prefetch_related("sectors").select_related("territory")
+        new_tasks = build_tasks(plan, [e for e in candidates if e.pk not in existing])
         InspectionTask.objects.bulk_create(new_tasks)
         if new_tasks:
             record_action(plan, "inspections.tasks_generated", f"按检查范围生成任务 {len(new_tasks)} 项")
@@ -224,9 +230,13 @@ def draw_random(*, actor, plan: InspectionPlan, seed: str | None = None) -> int:
         inspector_ids = list(plan.inspectors.order_by("id").values_list("pk", flat=True))
         if not inspector_ids:
             raise ValidationError("请先选择检查人员库，再随机抽取。")
+        # Units already in the plan (its 重点 list, targeting.select_priority_units) are not drawn again.
         enterprises = {
             e.pk: e
-            for e in candidate_enterprises(plan).prefetch_related("sectors").select_related("territory")
+            for e in candidate_enterprises(plan)
+            .exclude(pk__in=plan.tasks.values("enterprise_id"))
+            .prefetch_related("sectors")
+            .select_related("territory")
         }
         if not enterprises:
             raise ValidationError("按检查范围没有符合条件的单位。")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views import View
 
 from anjian.core.documents import document_response
+from anjian.core.exports import xlsx_response
 from anjian.core.permissions import has_perm
 from anjian.core.roles import Role
 from anjian.core.scope import ensure_in_scope
@@ -20,10 +21,19 @@ from anjian.core.views.generic import (
     PermissionRequiredMixin,
     ScopedObjectMixin,
 )
+from anjian.registry.models import RiskColour
 
-from . import documents, services
-from .filters import InspectionFilter, PlanFilter, TaskFilter
-from .forms import InspectionForm, ItemFormSet, PlanForm, SignatureForm, TemplateForm, TemplateItemFormSet
+from . import documents, services, targeting
+from .filters import InspectionFilter, PlanFilter, TargetingFilter, TaskFilter
+from .forms import (
+    InspectionForm,
+    ItemFormSet,
+    PlanForm,
+    SignatureForm,
+    TargetingRuleForm,
+    TemplateForm,
+    TemplateItemFormSet,
+)
 from .models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -34,6 +44,7 @@ from .models import (
     ItemResult,
     Kind,
     PlanStatus,
+    TargetingRule,
     TaskStatus,
 )
 
@@ -121,6 +132,13 @@ class PlanDetail(ObjectDetailView):
             "can_generate": has_perm(user, "inspections.generate_tasks") and obj.status != PlanStatus.CLOSED,
             "draw_verified": services.verify_draw(obj) if obj.drawn_at else None,
             "actions": actions,
+            "priority_tasks": obj.tasks.filter(priority_rank__isnull=False)
+            .select_related("enterprise", "inspector")
+            .order_by("priority_rank"),
+            "can_prioritise": has_perm(user, "inspections.generate_tasks")
+            and has_perm(user, targeting.VIEW_PERMISSION)
+            and obj.status != PlanStatus.CLOSED,
+            "priority_default": 10,
         }
 
 
@@ -152,7 +170,7 @@ class PlanEdit(ObjectEditView):
 
 
 class PlanAction(PermissionRequiredMixin, ScopedObjectMixin, View):
-    """POST: generate tasks, run the 双随机 draw, publish or close."""
+    """POST: generate tasks, run the 双随机 draw, take the 重点 units from the risk ranking, publish or close."""
 
     model = InspectionPlan
     permission = "inspections.view_inspectionplan"
@@ -168,6 +186,12 @@ class PlanAction(PermissionRequiredMixin, ScopedObjectMixin, View):
             elif action == "draw":
                 n = services.draw_random(actor=request.user, plan=plan)
                 messages.success(request, f"双随机抽取完成：抽中 {n} 家单位。")
+            elif action == "prioritise":
+                count = request.POST.get("count", "")
+                if not (count.isdecimal() and len(count) <= 4):
+                    raise ValidationError("请填写要选取的重点单位数（整数）。")
+                marked = targeting.select_priority_units(actor=request.user, plan=plan, count=int(count))
+                messages.success(request, f"已从风险排序选取重点单位 {len(marked)} 家。")
             elif action in ("publish", "close"):
                 services.change_plan_status(actor=request.user, plan=plan, action=action)
                 messages.success(request, "已更新计划状态。")
@@ -557,3 +581,125 @@ class TemplateEdit(ObjectEditView):
             formset.save()
         messages.success(request, "检查表已保存。")
         return redirect(template.get_absolute_url())
+
+
+# --- risk-based targeting (分级分类、差异化监管) ------------------------------------------------------------
+TARGETING_PAGE_SIZES = (50, 100, 200)
+TARGETING_EXPORT_HEADERS = [
+    "排名",
+    "单位名称",
+    "统一社会信用代码",
+    "所属区划",
+    "风险等级",
+    "得分",
+    "排序理由",
+    "距上次检查（天）",
+    "应检频次",
+]
+
+
+def _colour_label(level: str) -> str:
+    return dict(RiskColour.choices).get(level, "未评定")
+
+
+class TargetingView(PermissionRequiredMixin, View):
+    """The ranked list of units most in need of an inspection, with the reasons of each score; the same filters
+    and scope give the page, its htmx refresh and the Excel export."""
+
+    permission = targeting.VIEW_PERMISSION
+    template_name = "inspections/targeting.html"
+
+    def get(self, request):
+        filterset = TargetingFilter(
+            request.GET or None, queryset=targeting.scoped_units(request.user), request=request
+        )
+        units = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+        if filterset.is_bound and not filterset.is_valid():
+            units = units.none()
+        ranking = targeting.rank_units(units)
+        if request.GET.get("export") == "xlsx":
+            return self.export(ranking)
+        size = request.GET.get("size", "")
+        size = (
+            int(size) if size.isdecimal() and int(size) in TARGETING_PAGE_SIZES else TARGETING_PAGE_SIZES[0]
+        )
+        rows = targeting.attach_units(ranking[:size])
+        params = request.GET.copy()
+        params.pop("size", None)
+        params["export"] = "xlsx"
+        context = {
+            "title": "重点检查对象排序",
+            "filterset": filterset,
+            "rows": rows,
+            "total": len(ranking),
+            "scored": sum(1 for r in ranking if r.score > 0),
+            "size": size,
+            "sizes": TARGETING_PAGE_SIZES,
+            "export_url": f"{request.path}?{params.urlencode()}",
+            "can_edit_rules": has_perm(request.user, "inspections.change_targetingrule"),
+        }
+        template = self.template_name
+        if request.htmx and request.htmx.target == "results":
+            template += "#results"
+        return render(request, template, context)
+
+    def export(self, ranking):
+        def rows():
+            for chunk_start in range(0, len(ranking), 500):
+                for row in targeting.attach_units(ranking[chunk_start : chunk_start + 500]):
+                    facts = row.facts
+                    yield [
+                        row.rank,
+                        row.name,
+                        row.enterprise.credit_code,
+                        row.enterprise.territory.name,
+                        _colour_label(facts.risk_level),
+                        row.score,
+                        row.reasons_text,
+                        "从未检查" if facts.days_since_inspection is None else facts.days_since_inspection,
+                        targeting.frequency_words(facts.inspections_per_year)
+                        if facts.inspections_per_year
+                        else "",
+                    ]
+
+        return xlsx_response(
+            "重点检查对象排序",
+            "排序",
+            TARGETING_EXPORT_HEADERS,
+            rows(),
+            title="重点检查对象排序（分级分类监管）",
+        )
+
+
+class TargetingRuleList(ObjectListView):
+    model = TargetingRule
+    permission = "inspections.view_targetingrule"
+    add_url = "inspections:targeting_rule_add"
+    add_permission = "inspections.change_targetingrule"
+    ordering = ("sort_order", "id")
+    title = "重点检查排序规则"
+    export_name = "重点检查排序规则"
+    columns = [
+        Column("条件", "condition_display", link=True),
+        Column("分值", "points"),
+        Column("依据/说明", "note"),
+        Column("启用", "is_active"),
+        Column("排序", "sort_order", display=False),
+    ]
+
+
+class TargetingRuleDetail(ObjectDetailView):
+    model = TargetingRule
+    permission = "inspections.view_targetingrule"
+    change_permission = "inspections.change_targetingrule"
+    edit_url = "inspections:targeting_rule_edit"
+    template_name = "inspections/targeting_rule_detail.html"
+
+
+class TargetingRuleEdit(ObjectEditView):
+    """The 安委办 adds or changes a rule; the change is in the rule's history (Audited)."""
+
+    model = TargetingRule
+    form_class = TargetingRuleForm
+    add_permission = change_permission = "inspections.change_targetingrule"
+    title_add, title_change = "新建排序规则", "修改排序规则"

@@ -7,7 +7,7 @@ from .models import CalendarDay, DayKind
 
 class CalendarDayFilter(SearchFilterMixin, django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label="安排", choices=DayKind.choices)
-    year = django_filters.NumberFilter(label="年份", field_name="day__year")
+    year = django_filters.NumberFilter(label="年份", field_name="day__year", min_value=1949, max_value=2200)
     search_fields = ("name", "basis", "note")
 
     class Meta:

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import imports, tokens, viewsets
+from . import exports, imports, tokens, viewsets
 
 router = DefaultRouter()
 router.register("territories", viewsets.TerritoryViewSet)
@@ -11,4 +11,9 @@ router.register("users", viewsets.UserViewSet)
 router.register("audit", viewsets.AuditEntryViewSet)
 router.register("tokens", tokens.ApiTokenViewSet, basename="apitoken")
 
-urlpatterns = [path("me/", viewsets.me, name="api-me"), *imports.urlpatterns, *router.urls]
+urlpatterns = [
+    path("me/", viewsets.me, name="api-me"),
+    *imports.urlpatterns,
+    *exports.urlpatterns,
+    *router.urls,
+]

@@ -7,6 +7,7 @@ core.api.imports serve them all.
 """
 
 from .base import (
+    CHUNK_ROWS,
     IGNORE,
     MAX_FILE_BYTES,
     MAX_ROWS,
@@ -22,6 +23,7 @@ from .batches import remember_columns, remember_units, remembered_units, store_p
 from .values import normalise_header, normalise_text, parse_date, parse_datetime
 
 __all__ = [
+    "CHUNK_ROWS",
     "IGNORE",
     "MAX_FILE_BYTES",
     "MAX_ROWS",

@@ -5,24 +5,42 @@ set of rules for the page, the API and the import). Rows are matched to existing
 credit code), so importing the same file twice changes nothing the second time.
 """
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import table
+from . import reader, table
 from .values import normalise_header
 
-MAX_ROWS = 100_000
+# A 100,000-row ledger is about 5 MB; the file limit, not the row limit, is what bounds the work.
+MAX_ROWS = 200_000
 MAX_FILE_BYTES = 20 * 1024 * 1024
-# Up to this size merged cells are read and filled (a unit merged over its hazards); larger files are read in
-# streaming mode, where openpyxl does not report merged ranges.
-MERGED_CELLS_MAX_BYTES = 3 * 1024 * 1024
 IGNORE = ""  # the target of a header the user chose to ignore
+# Rows are validated in chunks: what a chunk needs (units, existing records) is looked up in one query each.
+CHUNK_ROWS = 2_000
+# A parse result keeps every row of a small file; of a large one, the first rows (the preview), the rows with
+# errors and the first rows with notes. Counts are kept for all.
+KEEP_ROWS = 2_000
+KEEP_NOTES = 200
+
+
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def key_digest(key) -> bytes:
+    """What the duplicate check remembers of a row's key: 8 bytes instead of the key (a description can be long).
+    Two different keys share a digest with a chance of about 1 in 10^9 for 100,000 rows."""
+    return hashlib.blake2b(repr(key).encode(), digest_size=8).digest()
 
 
 @dataclass(frozen=True)
@@ -49,8 +67,11 @@ class RowResult:
 
 @dataclass
 class ParseResult:
-    rows: list[RowResult]
+    rows: list[RowResult]  # every row of a small file; of a large one, see KEEP_ROWS
     file_errors: list[str]
+    total: int = 0  # rows read
+    new: int = 0  # valid rows that would create a record
+    existing: int = 0  # valid rows that match a record already stored
     warnings: list[str] = field(default_factory=list)
     unknown_headers: list[str] = field(default_factory=list)  # headers waiting for the user's mapping
     samples: dict[str, str] = field(default_factory=dict)  # an example value of each unknown header
@@ -58,6 +79,7 @@ class ParseResult:
     table_note: str = ""  # "第3行为表头，读取 2024年1月–12月 共12个工作表"
     sheets: list[str] = field(default_factory=list)
     confirmations: list[dict] = field(default_factory=list)  # close matches shown for confirmation
+    kept_notes: int = 0
 
     @property
     def needs_mapping(self) -> bool:
@@ -66,6 +88,18 @@ class ParseResult:
     @property
     def error_count(self) -> int:
         return sum(1 for r in self.rows if r.errors) + len(self.file_errors)
+
+    def add(self, row: RowResult) -> None:
+        self.total += 1
+        if not row.errors:
+            if row.existing_pk:
+                self.existing += 1
+            else:
+                self.new += 1
+        noted = bool(row.notes) and self.kept_notes < KEEP_NOTES
+        if self.total <= KEEP_ROWS or row.errors or noted:
+            self.rows.append(row)
+            self.kept_notes += bool(row.notes)
 
     def column_label(self, row: RowResult, column: str) -> str:
         return f"{row.sheet}·{column}" if len(self.sheets) > 1 and row.sheet else column
@@ -80,7 +114,8 @@ class ParseResult:
 
 @dataclass
 class TableRead:
-    rows: list[tuple[str, int, dict]]  # (sheet, row number, {column header: cell value})
+    # (sheet, row number, {column header: cell value}), read lazily
+    rows: Iterator[tuple[str, int, dict]] | list
     file_errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unknown_headers: list[str] = field(default_factory=list)
@@ -91,6 +126,7 @@ class TableRead:
     written: dict[str, dict[str, str]] = field(
         default_factory=dict
     )  # sheet → {column header: as in the file}
+    estimated_rows: int = 0  # for progress, before the rows are read
 
 
 def cell_text(raw) -> str:
@@ -199,18 +235,20 @@ class Importer:
 
     # --- reading --------------------------------------------------------------------------------------
     def open_workbook(self, file):
-        try:
-            size = file.size if hasattr(file, "size") else len(file.getbuffer())
-        except (AttributeError, TypeError, ValueError):
-            size = MERGED_CELLS_MAX_BYTES + 1
-        return load_workbook(file, read_only=size > MERGED_CELLS_MAX_BYTES, data_only=True)
+        return reader.open_workbook(file)
 
     def read_table(self, file) -> TableRead:
+        """Find the tables and match their headers; the rows are read when `read.rows` is iterated, one sheet in
+        memory at a time (a row limit reached appends to `read.file_errors` and ends the rows)."""
         try:
             workbook = self.open_workbook(file)
         except Exception:
             return TableRead([], ["无法读取文件：请上传 Excel 2007 及以上格式（.xlsx）的文件。"])
-        tables, skipped = table.locate_tables(workbook, self.score_headers)
+        try:
+            tables, skipped = table.locate_tables(workbook, self.score_headers)
+        except Exception:
+            workbook.close()
+            return TableRead([], ["无法读取文件：请上传 Excel 2007 及以上格式（.xlsx）的文件。"])
         if not tables:
             workbook.close()
             required = "、".join(c.header for c in self.columns if c.required)
@@ -219,9 +257,9 @@ class Importer:
                 [f"没有找到表头（缺少必填列：{required}）：前{table.HEADER_SCAN_ROWS}行中没有可识别的列名。"],
             )
         read = TableRead([], note=table.describe(tables), sheets=[t.name for t in tables])
+        read.estimated_rows = sum(t.estimated_rows for t in tables)
         if skipped:
             read.warnings.append(f"未读取的工作表（不是同类表格）：{'、'.join(skipped)}。")
-        by_field = {c.field: c for c in self.columns}
         layouts, found_fields, unknown = self.match_headers(tables, read)
         read.unknown_headers = list(unknown.values())
         read.open_fields = [(c.field, c.header) for c in self.columns if c.field not in found_fields]
@@ -234,22 +272,31 @@ class Importer:
             workbook.close()
             read.file_errors.append(f"缺少必填列：{'、'.join(missing)}。请在文件中补充，或下载导入模板对照。")
             return read
-        for sheet, layout in zip(tables, layouts, strict=True):
-            for number, values in sheet.rows:
-                picked = {
-                    by_field[name].header: values[index]
-                    for index, name in layout.items()
-                    if index < len(values) and values[index] not in (None, "")
-                }
-                if not picked:
-                    continue  # only a 序号 or an ignored column filled in
-                if len(read.rows) >= MAX_ROWS:
-                    read.file_errors.append(f"单个文件最多导入 {MAX_ROWS} 行，请拆分后再导入。")
-                    workbook.close()
-                    return read
-                read.rows.append((sheet.name, number, picked))
-        workbook.close()
+        read.rows = self.picked_rows(workbook, tables, layouts, read)
         return read
+
+    def picked_rows(self, workbook, tables, layouts, read: TableRead) -> Iterator[tuple[str, int, dict]]:
+        by_field = {c.field: c for c in self.columns}
+        count = 0
+        try:
+            for sheet, layout in zip(tables, layouts, strict=True):
+                columns = [(index, by_field[name].header) for index, name in layout.items()]
+                for number, values in sheet.rows:
+                    width = len(values)
+                    picked = {
+                        header: values[index]
+                        for index, header in columns
+                        if index < width and values[index] not in (None, "")
+                    }
+                    if not picked:
+                        continue  # only a 序号 or an ignored column filled in
+                    if count >= MAX_ROWS:
+                        read.file_errors.append(f"单个文件最多导入 {MAX_ROWS} 行，请拆分后再导入。")
+                        return
+                    count += 1
+                    yield sheet.name, number, picked
+        finally:
+            workbook.close()
 
     def match_headers(self, tables, read: TableRead) -> tuple[list[dict[int, str]], set[str], dict[str, str]]:
         """Per sheet {column index: field}; the fields found; the headers nobody has named yet (normalised →
@@ -289,9 +336,11 @@ class Importer:
 
     # --- parsing --------------------------------------------------------------------------------------
     def prefetch(self, rows: list[dict]) -> None:
-        """Load in a few queries what validating every row needs (units, existing keys). Optional."""
+        """Load in a few queries what validating a chunk of rows needs (units, existing keys). Optional."""
 
     def parse(self, file, progress: Callable | None = None) -> ParseResult:
+        """Read and validate every row; nothing is saved. Memory holds one chunk of rows, the duplicate index
+        and the rows worth showing (ParseResult.add)."""
         read = self.read_table(file)
         result = ParseResult(
             rows=[],
@@ -305,33 +354,45 @@ class Importer:
         )
         if read.unknown_headers or read.file_errors:
             return result
-        self.prefetch([values for _sheet, _number, values in read.rows])
-        seen_keys: dict[str, tuple[str, int]] = {}
+        for row in self.validated_rows(read, progress):
+            result.add(row)
+        if not result.total and not result.file_errors:
+            result.file_errors.append("文件中没有数据行。")
+        result.confirmations = self.confirmations()
+        return result
+
+    def validated_rows(self, read: TableRead, progress: Callable | None = None) -> Iterator[RowResult]:
+        """Every row validated, chunk by chunk (one `prefetch` per chunk), duplicates in the file refused with
+        the row that came first. `progress(done, total)` after each chunk (total estimated from the sheets)."""
+        seen_keys: dict[bytes, tuple[int, int]] = {}
+        sheet_index = {name: index for index, name in enumerate(read.sheets)}
         key_header = next((c.header for c in self.columns if c.field == self.key_field), "")
         key_header = (
             read.written.get(read.sheets[0], {}).get(key_header, key_header) if read.sheets else key_header
         )
         multi = len(read.sheets) > 1
-        for index, (sheet, number, values) in enumerate(read.rows):
-            row = self.validate_row(number, values)
-            row.sheet = sheet
-            written = read.written.get(sheet, {})
-            row.errors = [(written.get(column, column), reason) for column, reason in row.errors]
-            key = self.row_key(row)
-            if key:
-                if key in seen_keys:
-                    first_sheet, first_number = seen_keys[key]
-                    where = f"{first_sheet}第{first_number}行" if multi else f"第{first_number}行"
-                    row.errors.append((key_header or "整行", f"与{where}重复。"))
-                else:
-                    seen_keys[key] = (sheet, number)
-            result.rows.append(row)
-            if progress and index % 200 == 0:
-                progress(index, len(read.rows))
-        if not read.rows:
-            result.file_errors.append("文件中没有数据行。")
-        result.confirmations = self.confirmations()
-        return result
+        done = 0
+        for chunk in chunked(read.rows, CHUNK_ROWS):
+            self.prefetch([values for _sheet, _number, values in chunk])
+            for sheet, number, values in chunk:
+                row = self.validate_row(number, values)
+                row.sheet = sheet
+                written = read.written.get(sheet, {})
+                row.errors = [(written.get(column, column), reason) for column, reason in row.errors]
+                key = self.row_key(row)
+                if key:
+                    digest = key_digest(key)
+                    if digest in seen_keys:
+                        first_sheet, first_number = seen_keys[digest]
+                        first_name = read.sheets[first_sheet]
+                        where = f"{first_name}第{first_number}行" if multi else f"第{first_number}行"
+                        row.errors.append((key_header or "整行", f"与{where}重复。"))
+                    else:
+                        seen_keys[digest] = (sheet_index.get(sheet, 0), number)
+                yield row
+            done += len(chunk)
+            if progress:
+                progress(done, max(done, read.estimated_rows))
 
     def row_key(self, row: RowResult):
         """What makes two rows of one file the same record (duplicates are refused)."""
@@ -384,33 +445,38 @@ class Importer:
         return {k: v for k, v in model_to_dict(existing).items() if v is not None}
 
     # --- commit ---------------------------------------------------------------------------------------
-    def commit(self, file) -> dict:
-        """Re-validate and save every row in one transaction; any error saves nothing."""
-        result = self.parse(file)
-        if result.error_count or result.needs_mapping:
-            return {"created": 0, "updated": 0, "unchanged": 0, "errors": max(1, result.error_count)}
+    def commit(self, file, progress: Callable | None = None) -> dict:
+        """Re-read, re-validate and save every row in one transaction; any error saves nothing (the rows saved
+        before it are rolled back). The rules are checked again because data may have changed since the
+        preview. Importers of large ledgers override this with a bulk insert (hazards.importers)."""
+        read = self.read_table(file)
+        if read.unknown_headers or read.file_errors:
+            return {"created": 0, "updated": 0, "unchanged": 0, "errors": max(1, len(read.file_errors))}
         counts = {"created": 0, "updated": 0, "unchanged": 0, "errors": 0}
         with transaction.atomic():
-            self.prepare_commit(result)
-            for row in result.rows:
+            for row in self.validated_rows(read, progress):
+                if row.errors or counts["errors"]:
+                    counts["errors"] += bool(row.errors)
+                    continue  # keep counting errors; nothing will be kept
                 existing = self.find_existing(row.values)
                 if existing is not None and self.skip_existing(existing):
                     counts["unchanged"] += 1
                     continue
                 form = self.make_form(row.values, existing)
                 if not form.is_valid():  # changed since the preview
-                    transaction.set_rollback(True)
-                    return {**counts, "errors": 1, "created": 0, "updated": 0}
+                    counts["errors"] += 1
+                    continue
                 if existing is not None and not form.has_changed():
                     counts["unchanged"] += 1
                     continue
                 obj = self.save_row(form)
                 self.after_save(obj)
                 counts["created" if existing is None else "updated"] += 1
+            errors = counts["errors"] + len(read.file_errors)
+            if errors or not any(counts.values()):
+                transaction.set_rollback(True)
+                return {"created": 0, "updated": 0, "unchanged": 0, "errors": max(1, errors)}
         return counts
-
-    def prepare_commit(self, result: ParseResult) -> None:
-        """Inside the commit's transaction, before any row is saved: reserve what every new row needs at once."""
 
     def skip_existing(self, existing) -> bool:
         """True for ledgers of events (hazards, accidents): a record already imported is left as it is."""

@@ -8,7 +8,7 @@ def store_parse_result(batch, result: ParseResult) -> None:
     """Write what the preview shows onto the batch and set its status (mapping, invalid or ready)."""
     from ..models import ImportBatch
 
-    batch.total_rows = batch.processed_rows = len(result.rows)
+    batch.total_rows = batch.processed_rows = result.total
     batch.errors = [list(e) for e in result.errors]
     notes = [
         f"{row.sheet + ' ' if len(result.sheets) > 1 else ''}第{row.number}行：{note}"
@@ -25,10 +25,7 @@ def store_parse_result(batch, result: ParseResult) -> None:
         }
         for r in result.rows[:20]
     ]
-    batch.summary = {
-        "new": sum(1 for r in result.rows if not r.existing_pk),
-        "existing": sum(1 for r in result.rows if r.existing_pk),
-    }
+    batch.summary = {"new": result.new, "existing": result.existing}
     # Said only when the file is not laid out like the template (header on row 1 of one sheet).
     if result.table_note and (len(result.sheets) > 1 or not result.table_note.startswith("第1行")):
         batch.summary["table"] = result.table_note

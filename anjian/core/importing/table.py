@@ -26,6 +26,7 @@ class SheetTable:
     header_row: int  # 1-based number of the (last) header row
     headers: list[str]  # header text per column, as written
     rows: Iterator[tuple[int, tuple]] | list = field(default_factory=list)  # (row number, values)
+    estimated_rows: int = 0  # for progress: the sheet's rows under the header, footers and blanks included
 
 
 def header_text(value) -> str:
@@ -78,16 +79,6 @@ def find_header(head: list[tuple], score: Callable[[list[str]], int]) -> tuple[i
     return best
 
 
-def fill_merged_cells(sheet) -> None:
-    """Give every cell of a merged range the value of its top-left cell (a unit merged over its hazards)."""
-    for merged in list(sheet.merged_cells.ranges):
-        value = sheet.cell(merged.min_row, merged.min_col).value
-        sheet.unmerge_cells(str(merged))
-        for row in range(merged.min_row, merged.max_row + 1):
-            for column in range(merged.min_col, merged.max_col + 1):
-                sheet.cell(row, column).value = value
-
-
 def data_rows(rows: Iterator[tuple], first_number: int) -> Iterator[tuple[int, tuple]]:
     for number, values in enumerate(rows, start=first_number):
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
@@ -99,31 +90,35 @@ def data_rows(rows: Iterator[tuple], first_number: int) -> Iterator[tuple[int, t
         yield number, values
 
 
+def rows_below(sheet, header_index: int) -> Iterator[tuple]:
+    """The sheet's rows under its header, read only when asked for (one sheet in memory at a time)."""
+    rows = sheet.iter_rows(values_only=True)
+    for _ in range(header_index + 1):
+        next(rows, None)
+    yield from rows
+
+
 def locate_tables(workbook, score: Callable[[list[str]], int], min_score: int = 1) -> tuple[list, list[str]]:
     """The sheets holding a table of the kind `score` recognises, each with its header found; and the names of
-    the sheets left out. A sheet counts when its header scores close to the best sheet's (same kind of table)."""
+    the sheets left out. A sheet counts when its header scores close to the best sheet's (same kind of table).
+    Only the first rows of each sheet are read here; a table's rows are read when its `rows` are iterated."""
     found, skipped = [], []
     for sheet in workbook.worksheets:
-        if hasattr(sheet, "merged_cells"):
-            fill_merged_cells(sheet)
-        rows = sheet.iter_rows(values_only=True)
         head = []
+        rows = sheet.iter_rows(values_only=True)
         for values in rows:
             head.append(values)
             if len(head) >= HEADER_SCAN_ROWS:
                 break
+        del rows
         header = find_header(head, score)
         if header is None or header[2] < min_score:
             skipped.append(sheet.title)
             continue
         index, headers, points = header
-        remaining = iter(head[index + 1 :])
-
-        def chained(first=remaining, rest=rows):
-            yield from first
-            yield from rest
-
-        found.append((points, SheetTable(sheet.title, index + 1, headers, data_rows(chained(), index + 2))))
+        table = SheetTable(sheet.title, index + 1, headers, data_rows(rows_below(sheet, index), index + 2))
+        table.estimated_rows = max(0, getattr(sheet, "estimated_rows", 0) - index - 1)
+        found.append((points, table))
     if not found:
         return [], skipped
     best = max(points for points, _table in found)

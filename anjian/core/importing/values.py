@@ -36,10 +36,68 @@ EXCEL_EPOCH = date(1899, 12, 30)
 SERIAL_RANGE = (20000, 80000)  # 1954–2119: a bare number in this range in a date column is a serial
 
 _DATE = re.compile(
-    r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?"
+    r"^(\d{4}|\d{2})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?"
     r"(?:\s*(?:T|\s)?\s*(\d{1,2})\s*[:时]\s*(\d{1,2})\s*(?:[:分]\s*(\d{1,2})\s*秒?)?\s*分?)?$"
 )
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# 二〇二四年三月六日, 2024年三月十六日, 二四年三月六日: the year digit by digit, month and day as counted numbers.
+_CHINESE_DIGITS = {"〇": 0, "零": 0, "○": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+_CHINESE_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
+_CHINESE_NUMBER = "〇零○Oo一二三四五六七八九十廿卅"
+_CHINESE_DATE = re.compile(
+    rf"^([\d{_CHINESE_NUMBER}]{{2}}|[\d{_CHINESE_NUMBER}]{{4}})\s*年\s*(元|[\d{_CHINESE_NUMBER}]{{1,3}})\s*月\s*"
+    rf"([\d{_CHINESE_NUMBER}]{{1,3}})\s*[日号]$"
+)
+
+
+def full_year(year: int, written_digits: int, today: date | None = None) -> int:
+    """A year written with two digits ("24.3.6", "24年3月6日") in the century that puts it nearest to now: within
+    the 80 years before and the 20 years after this year (in 2026: 00–46 → 2000s, 47–99 → 1900s). Ledgers
+    record the past, so the window leans back; a four-digit year is kept as written."""
+    if written_digits != 2:
+        return year
+    this_year = (today or date.today()).year
+    candidate = this_year - this_year % 100 + year
+    if candidate > this_year + 20:
+        candidate -= 100
+    elif candidate <= this_year - 80:
+        candidate += 100
+    return candidate
+
+
+def chinese_number(text: str) -> int | None:
+    """A month or day in Chinese numerals (三, 十, 十六, 二十, 廿一, 三十一) or digits; None when it is neither."""
+    if text.isdigit():
+        return int(text)
+    text = text.replace("廿", "二十").replace("卅", "三十")
+    if text == "元":  # 元月: January
+        return 1
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        if len(units) > 1 or tens not in ("", *"一二三四五六七八九"):
+            return None
+        value = (_CHINESE_DIGITS[tens] if tens else 1) * 10
+        if units:
+            if units not in _CHINESE_DIGITS or _CHINESE_DIGITS[units] == 0:
+                return None
+            value += _CHINESE_DIGITS[units]
+        return value
+    if len(text) == 1 and text in _CHINESE_DIGITS:
+        return _CHINESE_DIGITS[text]
+    return None
+
+
+def chinese_year(text: str) -> int | None:
+    """A year written digit by digit (二〇二四, 2024, 二零二四); None when it mixes in a 十."""
+    digits = []
+    for char in text:
+        if char.isdigit():
+            digits.append(int(char))
+        elif char in _CHINESE_DIGITS:
+            digits.append(_CHINESE_DIGITS[char])
+        else:
+            return None
+    return int("".join(map(str, digits)))
 
 
 def _message(text: str, year: int, month: int, day: int) -> str:
@@ -57,7 +115,8 @@ def _make(text: str, year: int, month: int, day: int) -> date:
 
 def parse_date(value) -> date:
     """A date as written in a ledger: a real date cell, an Excel serial number, 2024-03-06, 2024.3.6, 2024/03/07,
-    2024年3月6日, 20240306, each optionally followed by a time. Impossible dates (2024.13.45) are refused."""
+    2024年3月6日, 20240306, each optionally followed by a time; two-digit years (24.3.6, 24年3月6日, see
+    `full_year`); Chinese numerals (二〇二四年三月六日, 2024年三月六日). Impossible dates (2024.13.45) are refused."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -70,7 +129,10 @@ def parse_date(value) -> date:
     match = _DATE.match(text)
     if match:
         year, month, day = (int(g) for g in match.groups()[:3])
-        return _make(text, year, month, day)
+        return _make(text, full_year(year, len(match.group(1))), month, day)
+    match = _CHINESE_DATE.match(text)
+    if match:
+        return _chinese_date(text, *match.groups())
     match = _COMPACT.match(text)
     if match:
         return _make(text, *(int(g) for g in match.groups()))
@@ -81,6 +143,15 @@ def parse_date(value) -> date:
             f"无法识别的日期“{text}”，日期格式应如 2024-03-06、2024.3.6 或 2024年3月6日。"
         ) from None
     return _from_serial(number, text)
+
+
+def _chinese_date(text: str, year_text: str, month_text: str, day_text: str) -> date:
+    year, month, day = chinese_year(year_text), chinese_number(month_text), chinese_number(day_text)
+    if year is None or month is None or day is None:
+        raise ValidationError(
+            f"无法识别的日期“{text}”，日期格式应如 2024-03-06、2024年3月6日 或 二〇二四年三月六日。"
+        )
+    return _make(text, full_year(year, len(year_text)), month, day)
 
 
 def _from_serial(number: float, text: str) -> date:
@@ -103,7 +174,7 @@ def parse_datetime(value) -> datetime:
     match = _DATE.match(text)
     if match:
         year, month, day, hour, minute, second = match.groups()
-        day_ = _make(text, int(year), int(month), int(day))
+        day_ = _make(text, full_year(int(year), len(year)), int(month), int(day))
         if hour is None:
             return datetime.combine(day_, datetime.min.time())
         try:

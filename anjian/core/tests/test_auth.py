@@ -62,7 +62,42 @@ def test_security_admin_unlocks(cast, client, client_for):
 
 def test_idle_timeout_settings():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # the 30 minutes restart at every request: an idle timeout
+    assert "anjian.core.middleware.SessionIdleTimeoutMiddleware" in settings.MIDDLEWARE
+
+
+def test_idle_timeout_restarts_with_use_but_the_session_is_not_written_on_every_request(
+    cast, client, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from anjian.core import middleware
+
+    clock = [1_000_000.0]
+    monkeypatch.setattr(middleware, "now", lambda: clock[0])
+    client.force_login(cast.office)
+    assert client.get("/hazards/").status_code == 200
+    key = client.session.session_key
+    first_expiry = Session.objects.get(session_key=key).expire_date
+
+    clock[0] += 30  # used again within the minute: no write
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/hazards/").status_code == 200
+    assert not [q for q in captured.captured_queries if "UPDATE" in q["sql"] and "django_session" in q["sql"]]
+    assert Session.objects.get(session_key=key).expire_date == first_expiry
+
+    clock[0] += 31  # past the minute: written, the 30 minutes start again
+    assert client.get("/hazards/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date > first_expiry
+
+    # Idle for 30 minutes: the stored session has expired and the next request must sign in again.
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/hazards/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
 def test_pages_require_login(db, client):

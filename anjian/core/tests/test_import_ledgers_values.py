@@ -113,3 +113,70 @@ def test_header_examples():
     assert normalise_header("（备注）") == "备注"
     assert normalise_header("ＮＯ．") == "no"
     assert parse_date("2024-03-06") == EXCEL_EPOCH + timedelta(days=45357)
+
+
+# --- two-digit years and Chinese numerals ---------------------------------------------------------------------
+SHORT_SPELLINGS = ["{yy:02d}.{m}.{d}", "{yy:02d}年{m}月{d}日", "{yy:02d}/{m:02d}/{d:02d}", "{yy:02d}-{m}-{d}"]
+CHINESE_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_count(number: int) -> str:
+    """1–31 as written in words: 三, 十, 十六, 二十, 三十一."""
+    tens, units = divmod(number, 10)
+    text = ("" if tens == 1 else CHINESE_DIGITS[tens]) + "十" if tens else ""
+    return text + (CHINESE_DIGITS[units] if units else "")
+
+
+def chinese_year(year: int) -> str:
+    return "".join(CHINESE_DIGITS[int(d)] for d in str(year))
+
+
+recent = st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31))
+
+
+@given(recent, st.sampled_from(SHORT_SPELLINGS))
+def test_two_digit_years_are_this_century(day, spelling):
+    # In 2026 the window is 1947–2046: every ledger year from 2000 to 2030 reads as written.
+    text = spelling.format(yy=day.year % 100, m=day.month, d=day.day)
+    assert parse_date(text) == day
+
+
+@given(st.integers(0, 99), st.integers(2000, 2099))
+def test_two_digit_year_window(two_digits, this_year):
+    from anjian.core.importing.values import full_year
+
+    year = full_year(two_digits, 2, today=date(this_year, 6, 1))
+    assert year % 100 == two_digits and this_year - 80 < year <= this_year + 20
+    assert full_year(2024, 4, today=date(this_year, 6, 1)) == 2024
+
+
+def test_two_digit_years_as_offices_write_them():
+    assert parse_date("24.3.6") == parse_date("24年3月6日") == date(2024, 3, 6)
+    assert parse_date("99.12.31") == date(1999, 12, 31)
+    assert parse_datetime("24/3/6 8:30") == datetime(2024, 3, 6, 8, 30)
+    with pytest.raises(ValidationError, match="月份应为1–12"):
+        parse_date("24.13.6")
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31)), st.integers(0, 3))
+def test_chinese_numeral_dates(day, style):
+    month, dd = chinese_count(day.month), chinese_count(day.day)
+    text = [
+        f"{chinese_year(day.year)}年{month}月{dd}日",
+        f"{day.year}年{month}月{dd}日",
+        f"{chinese_year(day.year).replace('〇', '零')}年{month}月{dd}号",
+        f"{day.year}年{day.month}月{dd}日",
+    ][style]
+    assert parse_date(text) == day
+
+
+def test_chinese_numeral_dates_as_written():
+    assert parse_date("二〇二四年三月六日") == parse_date("2024年三月六日") == date(2024, 3, 6)
+    assert parse_date("二零二四年十二月三十一日") == date(2024, 12, 31)
+    assert parse_date("2024年元月廿一日") == date(2024, 1, 21)
+    with pytest.raises(ValidationError, match="2024年2月没有30日"):
+        parse_date("二〇二四年二月三十日")
+    with pytest.raises(ValidationError, match="月份应为1–12"):
+        parse_date("2024年十三月一日")
+    with pytest.raises(ValidationError, match="无法识别"):
+        parse_date("二〇二四年三十十月一日")

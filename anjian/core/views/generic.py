@@ -14,11 +14,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views import View
 
+from .. import export_jobs
 from ..audit import history_for
-from ..exports import xlsx_response
+from ..exports import ExportTable
 from ..pagination import CountHint, count_hint, keyset_page
 from ..permissions import has_perm
 from ..scope import ensure_in_scope, restrict
+from ..tables import Card, Cells
+
+EXPORT_CHUNK_ROWS = 2000
 
 
 class PermissionRequiredMixin:
@@ -74,24 +78,38 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
     # it empty: the link column is the title, and labels mentioning 状态/期限/单位 fill the rest.
     card_fields: dict[str, str] = {}
 
-    def get(self, request, *args, **kwargs):
+    def filtered_queryset(self):
+        """The rows the user sees: scope, then the request's filters. Pages, htmx fragments and exports (in the
+        request or as a background job) all start here. Returns (queryset, filterset or None)."""
         queryset = self.scoped_queryset()
         filterset = None
         if self.filterset_class is not None:
-            filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
+            filterset = self.filterset_class(
+                self.request.GET or None, queryset=queryset, request=self.request
+            )
             queryset = (
                 filterset.qs
                 if filterset.is_bound and filterset.is_valid()
                 else (queryset.none() if filterset.is_bound else queryset)
             )
+        return queryset, filterset
+
+    def can_export(self, user) -> bool:
+        return bool(self.export_name) and has_perm(user, self.export_permission or self.get_permission())
+
+    def get(self, request, *args, **kwargs):
+        queryset, filterset = self.filtered_queryset()
         if request.GET.get("export") == "xlsx" and self.export_name:
-            if not has_perm(request.user, self.export_permission or self.get_permission()):
+            if not self.can_export(request.user):
                 raise PermissionDenied("您的角色无权导出此台账。")
+            if export_jobs.too_big_for_request(queryset):
+                # Written in the background; the user follows its progress on the job's page.
+                return redirect(export_jobs.start_export(request.user, self))
             return self.export(queryset)
         size = self.page_size or settings.ANJIAN["LIST_PAGE_SIZE"]
         page = keyset_page(queryset, self.ordering, request.GET.get("cursor"), size)
         columns = [c for c in self.columns if c.display]
-        rows = [(obj, [c.html(obj) for c in columns]) for obj in page.items]
+        rows = [(obj, Cells(c.html(obj) for c in columns)) for obj in page.items]
         if page.is_first and not page.has_next:
             total = CountHint(len(page.items), exact=True)  # all rows are on this page: no query
         else:
@@ -107,9 +125,7 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
             "page": page,
             "next_url": self._page_url(request, page.next_cursor) if page.next_cursor else "",
             "first_url": self._page_url(request, None),
-            "export_url": self._export_url(request)
-            if self.export_name and has_perm(request.user, self.export_permission or self.get_permission())
-            else "",
+            "export_url": self._export_url(request) if self.can_export(request.user) else "",
             "add_url": self.add_url if self.add_url and has_perm(request.user, self.add_permission) else "",
             "import_url": self.import_url
             if self.import_url and has_perm(request.user, self.import_permission)
@@ -126,14 +142,21 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
 
     def export_rows(self, queryset):
         columns = [c for c in self.columns if c.export]
-        for obj in queryset.order_by(*self.ordering).iterator(chunk_size=2000):
+        # Columns reading "enterprise.name" follow foreign keys: joined once, not one query per row.
+        related = export_jobs.related_paths(queryset.model, columns)
+        if related and not queryset.query.deferred_loading[0]:  # only()/defer() cannot be combined with it
+            queryset = queryset.select_related(*related)
+        for obj in queryset.order_by(*self.ordering).iterator(chunk_size=EXPORT_CHUNK_ROWS):
             yield [c.value(obj) for c in columns]
 
-    def export(self, queryset):
+    def export_table(self, queryset) -> ExportTable:
+        """The sheet this list exports. A view with its own ledger layout overrides this (not `export`), so
+        that background jobs write the same sheet."""
         headers = [c.label for c in self.columns if c.export]
-        return xlsx_response(
-            self.export_name, self.title or self.export_name, headers, self.export_rows(queryset)
-        )
+        return ExportTable(self.title or self.export_name, headers, self.export_rows(queryset))
+
+    def export(self, queryset):
+        return self.export_table(queryset).response(self.export_name)
 
     @staticmethod
     def _params(request, **changes) -> str:
@@ -189,7 +212,7 @@ def cards(columns, rows, card_fields: dict[str, str]) -> list[dict]:
         if "deadline" in layout:
             card["deadline_label"] = columns[layout["deadline"]].label
         card["details"] = [(columns[i].label, cells[i]) for i in others if cells[i] != ""][:CARD_DETAILS]
-        result.append(card)
+        result.append(Card(card))
     return result
 
 

@@ -14,16 +14,14 @@ from ..importing import (
     IGNORE,
     MAX_FILE_BYTES,
     get_importer,
-    normalise_header,
     remember_columns,
     remember_units,
 )
+from ..importing.synonyms import add_synonym, delete_synonym
 from ..models import ImportBatch, ImportColumnSynonym
 from ..permissions import has_perm
 from ..tasks import commit_import, parse_import
-
-# The people who maintain reference data (sectors, the department map) maintain the column words too.
-SYNONYM_PERMISSION = "core.change_sector"
+from .import_synonyms import SYNONYM_PERMISSION, SynonymForm
 
 
 class UploadForm(StyledForm):
@@ -36,26 +34,6 @@ class UploadForm(StyledForm):
         if upload.size > MAX_FILE_BYTES:
             raise forms.ValidationError(f"文件过大：最大 {MAX_FILE_BYTES // 1024 // 1024} MB。")
         return upload
-
-
-class SynonymForm(StyledForm):
-    field = forms.ChoiceField(label="对应字段")
-    synonym = forms.CharField(
-        label="表头写法", max_length=100, help_text="如“存在问题”；比较时忽略全半角、空格、括号和*"
-    )
-
-    def __init__(self, *args, importer=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.importer = importer
-        self.fields["field"].choices = importer.field_options()
-
-    def clean_synonym(self):
-        word = self.cleaned_data["synonym"].strip()
-        target = self.importer.header_map().get(normalise_header(word))
-        if target:
-            label = dict(self.importer.field_options()).get(target, target)
-            raise forms.ValidationError(f"“{word}”已对应“{label}”。")
-        return word
 
 
 class ImporterMixin:
@@ -90,15 +68,18 @@ class ImportStartView(ImporterMixin, View):
     def edit_synonyms(self, request, key, action):
         if not has_perm(request.user, SYNONYM_PERMISSION):
             raise PermissionDenied("您的角色不能维护列名同义词。")
+        importer = self.importer_class(request.user)
         if action == "delete_synonym":
-            ImportColumnSynonym.objects.filter(pk=request.POST.get("pk"), importer=key).delete()
+            synonym = ImportColumnSynonym.objects.filter(pk=request.POST.get("pk"), importer=key).first()
+            if synonym is not None:
+                delete_synonym(importer, synonym, request.user)
             messages.success(request, "已删除同义词。")
             return redirect("core:import_start", key=key)
-        form = SynonymForm(request.POST, importer=self.importer_class(request.user))
+        form = SynonymForm(request.POST, importer=importer)
         if not form.is_valid():
             return self.render(UploadForm(), synonym_form=form, status=400)
         try:
-            ImportColumnSynonym.objects.create(importer=key, **form.cleaned_data)
+            add_synonym(importer, form.cleaned_data["field"], form.cleaned_data["synonym"], request.user)
         except IntegrityError:
             messages.error(request, "该写法已存在。")
         else:

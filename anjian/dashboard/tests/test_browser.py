@@ -37,6 +37,10 @@ def test_leader_clicks_town_overdue_count_and_lands_on_those_hazards(live_cast, 
         cast, cast.enterprise_b, found, status="rectifying", deadline=today - timedelta(days=2)
     )  # other town
     refresh_overdue()
+    from anjian.dashboard.boundaries import import_boundaries
+    from anjian.dashboard.demo import DATA
+
+    import_boundaries((DATA / "990102-towns.geojson").read_bytes(), level="town")  # 甲镇/乙镇 match by code
 
     login(page, cast.leader)
     page.goto(f"{page.base_url}/dashboard/")

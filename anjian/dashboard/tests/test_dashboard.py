@@ -131,11 +131,15 @@ def test_metrics_for_territory_equal_metrics_for_office(records):
 
 
 def test_map_page_and_scoped_points(records, client_for):
+    from anjian.dashboard.boundaries import import_boundaries
+    from anjian.dashboard.demo import DATA
     from anjian.registry.models import Enterprise
 
     Enterprise.objects.filter(pk=records.enterprise_a.pk).update(risk_level="major")
+    assert 'data-testid="no-boundaries"' in client_for(records.office).get("/dashboard/map/").content.decode()
+    import_boundaries((DATA / "990102-towns.geojson").read_bytes(), level="town")
     page = client_for(records.office).get("/dashboard/map/")
-    assert page.status_code == 200 and "dashboard/geo/990102.geojson" in page.content.decode()
+    assert page.status_code == 200 and "/dashboard/map/boundaries.geojson?territory=" in page.content.decode()
     data = client_for(records.town_a_user).get("/dashboard/map/data.json").json()
     assert [u["name"] for u in data["units"]] == ["甲化工有限公司"]
     assert data["units"][0]["colour"] == "#E60012" and data["units"][0]["open"] == 3
@@ -147,7 +151,7 @@ def test_shipped_boundaries_cover_the_demo_towns():
 
     from anjian.core.demo import DISTRICT, TOWNS
 
-    path = Path(__file__).resolve().parents[1] / "static/dashboard/geo" / f"{DISTRICT[0]}.geojson"
+    path = Path(__file__).resolve().parents[1] / "data" / f"{DISTRICT[0]}-towns.geojson"
     geo = json.loads(path.read_text(encoding="utf-8"))
     assert {feat["properties"]["name"] for feat in geo["features"]} == {name for _c, name, _k, _v in TOWNS}
     assert {feat["properties"]["code"] for feat in geo["features"]} == {DISTRICT[0] + c for c, *_ in TOWNS}

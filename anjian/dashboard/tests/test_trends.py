@@ -148,6 +148,10 @@ def test_dashboard_marks_the_worst_towns_and_draws_sparklines(overdue_records, c
 
 
 def test_map_data_ranks_the_towns(overdue_records, client_for, django_assert_max_num_queries):
+    from anjian.dashboard.boundaries import import_boundaries
+    from anjian.dashboard.demo import DATA
+
+    import_boundaries((DATA / "990102-towns.geojson").read_bytes(), level="town")  # 甲镇/乙镇 match by code
     client = client_for(overdue_records.office)
     client.get("/dashboard/map/data.json")
     with django_assert_max_num_queries(12):

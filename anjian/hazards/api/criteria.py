@@ -1,7 +1,9 @@
 """Clause suggestion API: GET /api/hazards/criteria/suggest/?text=…&sector=<code>.
 
-Returns {"suggestions": [{"code", "standard", "clause", "text", "score", …}]}, best first; the list is empty when
-no clause reads close enough to the text (an ordinary hazard gets no suggestion). See hazards/criteria/suggest.py.
+Returns {"suggestions": [{"code", "standard", "clause", "text", "score", …}], "suggestion_id"}, best first; the
+list is empty (and there is no suggestion_id) when no clause reads close enough to the text (an ordinary hazard gets no suggestion). See
+hazards/criteria/suggest.py. A non-empty list is recorded (ClauseSuggestion); a client passes `suggestion_id` as
+`clause_suggestion` when it registers the hazard, so the record says which hazard the suggestion was for.
 """
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -15,6 +17,7 @@ from anjian.core.api.schema import ApiSchema
 from anjian.core.models import Sector
 from anjian.core.permissions import has_perm
 
+from ..criteria.records import record_shown
 from ..criteria.suggest import suggest
 
 Suggestion = inline_serializer(
@@ -37,7 +40,18 @@ Suggestion = inline_serializer(
         OpenApiParameter("text", str, required=True, description="隐患描述"),
         OpenApiParameter("sector", str, description="行业领域代码，如 hazchem"),
     ],
-    responses={200: inline_serializer("ClauseSuggestions", {"suggestions": Suggestion})},
+    responses={
+        200: inline_serializer(
+            "ClauseSuggestions",
+            {
+                "suggestions": Suggestion,
+                "suggestion_id": drf_serializers.IntegerField(
+                    required=False,
+                    help_text="推荐记录编号（有推荐时才有）；登记隐患时作为 clause_suggestion 提交",
+                ),
+            },
+        )
+    },
 )
 @api_view(["GET"])
 @schema(ApiSchema())
@@ -55,4 +69,7 @@ def suggest_criteria(request):
         sector = Sector.objects.filter(code=code[:40]).first()
         if sector is None:
             return Response({"sector": ["没有该行业领域代码。"]}, status=status.HTTP_400_BAD_REQUEST)
-    return Response({"suggestions": suggest(text, sector)})
+    suggestions = suggest(text, sector)
+    log = record_shown(request.user, text, sector, suggestions)
+    # Nothing suggested, nothing recorded: the answer stays {"suggestions": []}.
+    return Response({"suggestions": suggestions, "suggestion_id": log.pk} if log else {"suggestions": []})

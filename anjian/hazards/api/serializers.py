@@ -86,6 +86,12 @@ class HazardRegisterSerializer(CleanSerializer):
     found_on = serializers.DateField(required=False, allow_null=True)
     rectified_on_spot = serializers.BooleanField(required=False, default=False)
     stop_order = serializers.ChoiceField(choices=StopOrder.choices, required=False, default=StopOrder.NONE)
+    clause_suggestion = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="登记前调用 /api/hazards/criteria/suggest/ 返回的 suggestion_id：记录推荐与所登记隐患的对应",
+    )
 
 
 class ActionSerializer(CleanSerializer):

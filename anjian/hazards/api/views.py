@@ -21,6 +21,7 @@ from anjian.core.scope import restrict
 from anjian.registry.models import Enterprise
 
 from .. import services, workflow
+from ..criteria import records
 from ..filters import HazardFilter
 from ..models import Hazard, MajorHazardCriterion
 from ..workflow import TransitionRefused
@@ -95,6 +96,7 @@ class HazardViewSet(ScopedModelViewSet):
             return Response({"detail": exc.reason}, status=status.HTTP_403_FORBIDDEN)
         except ValidationError as exc:
             return _invalid(exc)
+        records.link_to_hazard(request.user, v.get("clause_suggestion"), hazard)
         return Response(s.HazardSerializer(hazard).data, status=status.HTTP_201_CREATED)
 
     def _run(self, request, pk, name):

@@ -1,5 +1,6 @@
 """Real browser: the registration page suggests a clause while the inspector types (htmx, no inline script under
-the CSP), "采用" fills the clause and the grade, and the hazard is registered citing it."""
+the CSP), "采用" fills the clause and the grade, and the hazard is registered citing it; the suggestion record gets the
+hazard's id."""
 
 from datetime import timedelta
 
@@ -38,5 +39,7 @@ def test_suggested_clause_is_taken_into_the_form(live_cast, page, login, tmp_pat
     page.wait_for_url("**/hazards/*/")
     hazard = Hazard.objects.get(found_by=cast.inspector)
     assert hazard.major_criterion == clause and hazard.grade == "major"
-    assert ClauseSuggestion.objects.get(chosen=clause).user == cast.inspector
+    log = ClauseSuggestion.objects.get(chosen=clause)
+    assert log.user == cast.inspector
+    assert log.hazard == hazard  # the suggestion shown during entry is linked to the hazard registered
     assert not errors, errors  # no CSP refusal, no htmx swap error

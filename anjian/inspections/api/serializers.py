@@ -83,6 +83,9 @@ class TaskSerializer(CleanModelSerializer):
             "co_inspectors",
             "due_date",
             "status",
+            "priority_rank",
+            "priority_score",
+            "priority_reasons",
         ]
 
 
@@ -192,3 +195,31 @@ class SignSerializer(CleanSerializer):
     who = serializers.ChoiceField(choices=["inspector", "unit"])
     data_url = serializers.CharField()
     signer_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+
+
+class TargetingReasonSerializer(serializers.Serializer):
+    factor = serializers.CharField(help_text="排序因素代码（TargetingFactor）")
+    points = serializers.IntegerField(help_text="该理由的分值")
+    label = serializers.CharField(help_text="理由，如“逾期隐患2处”")
+
+
+class RankedUnitSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    enterprise = serializers.IntegerField(source="enterprise_id")
+    name = serializers.CharField()
+    risk_level = serializers.CharField(source="facts.risk_level")
+    score = serializers.IntegerField(help_text="得分：所满足的启用规则分值之和")
+    reasons = TargetingReasonSerializer(many=True)
+    days_since_inspection = serializers.IntegerField(
+        source="facts.days_since_inspection", allow_null=True, help_text="距上次政府检查天数；从未检查为空"
+    )
+    inspections_per_year = serializers.IntegerField(source="facts.inspections_per_year")
+
+
+class TargetingSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="符合条件的单位总数")
+    results = RankedUnitSerializer(many=True)
+
+
+class PrioritiseSerializer(serializers.Serializer):
+    count = serializers.IntegerField(min_value=1, max_value=200, help_text="选取排序前多少家单位")

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -8,4 +9,4 @@ router.register("tasks", views.TaskViewSet)
 router.register("inspections", views.InspectionViewSet)
 router.register("checklists", views.ChecklistTemplateViewSet)
 
-urlpatterns = router.urls
+urlpatterns = [path("targeting/", views.targeting_ranking, name="targeting"), *router.urls]

@@ -3,17 +3,21 @@ changes go through the same service functions."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers as drf_serializers
-from rest_framework.decorators import action
+from rest_framework import status
+from rest_framework.decorators import action, api_view, permission_classes, schema
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from anjian.core.api.pagination import KeysetPagination
+from anjian.core.api.schema import ApiSchema
 from anjian.core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from anjian.core.permissions import has_perm
 from anjian.core.scope import ensure_in_scope
 
-from .. import services
-from ..filters import InspectionFilter, PlanFilter, TaskFilter
+from .. import services, targeting
+from ..filters import InspectionFilter, PlanFilter, TargetingFilter, TaskFilter
 from ..models import ChecklistTemplate, Inspection, InspectionPlan, InspectionStatus, InspectionTask
 from . import serializers
 
@@ -43,6 +47,7 @@ class PlanViewSet(ScopedModelViewSet):
         "write": "inspections.change_inspectionplan",
         "generate": "inspections.generate_tasks",
         "draw": "inspections.generate_tasks",
+        "prioritise": "inspections.generate_tasks",
         "transition": "inspections.change_inspectionplan",
     }
 
@@ -72,6 +77,22 @@ class PlanViewSet(ScopedModelViewSet):
         return Response(
             {"created": created, "seed": plan.random_seed, "verified": services.verify_draw(plan)}
         )
+
+    @extend_schema(
+        request=serializers.PrioritiseSerializer, responses={200: serializers.TaskSerializer(many=True)}
+    )
+    @action(detail=True, methods=["post"])
+    def prioritise(self, request, pk=None):
+        """从风险排序选取重点单位: the top `count` units of the plan's ranking become its 重点 list."""
+        data = serializers.PrioritiseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            tasks = targeting.select_priority_units(
+                actor=request.user, plan=self.get_object(), count=data.validated_data["count"]
+            )
+        except DjangoValidationError as exc:
+            _refused(exc)
+        return Response(serializers.TaskSerializer(tasks, many=True).data)
 
     @extend_schema(
         request={"application/json": {"type": "object", "properties": {"action": {"type": "string"}}}}
@@ -210,3 +231,39 @@ class InspectionViewSet(ScopedModelViewSet):
         except DjangoValidationError as exc:
             _refused(exc)
         return Response({"hazards": [{"id": h.pk, "number": h.number} for h in created]}, status=201)
+
+
+TARGETING_API_LIMIT = 500
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("territory", int, description="区划（含下级）"),
+        OpenApiParameter("sector", int, description="行业领域"),
+        OpenApiParameter("risk_level", str, description="风险等级：major/high/medium/low"),
+        OpenApiParameter("q", str, description="单位名称或统一社会信用代码"),
+        OpenApiParameter("limit", int, description=f"返回前多少家（默认 50，最多 {TARGETING_API_LIMIT}）"),
+    ],
+    responses={200: serializers.TargetingSerializer},
+)
+@api_view(["GET"])
+@schema(ApiSchema())
+@permission_classes([IsAuthenticated])
+def targeting_ranking(request):
+    """重点检查对象排序: the units in scope most in need of an inspection, each with its score and reasons."""
+    if not has_perm(request.user, targeting.VIEW_PERMISSION):
+        return Response({"detail": "您的角色无权使用重点检查排序。"}, status=status.HTTP_403_FORBIDDEN)
+    limit = request.query_params.get("limit", "50")
+    if not (limit.isdecimal() and 1 <= int(limit) <= TARGETING_API_LIMIT):
+        return Response(
+            {"limit": [f"应为 1 至 {TARGETING_API_LIMIT} 的整数。"]}, status=status.HTTP_400_BAD_REQUEST
+        )
+    filterset = TargetingFilter(
+        request.query_params, queryset=targeting.scoped_units(request.user), request=request
+    )
+    if not filterset.is_valid():
+        return Response(filterset.errors, status=status.HTTP_400_BAD_REQUEST)
+    ranking = targeting.rank_units(filterset.qs)
+    return Response(
+        serializers.TargetingSerializer({"count": len(ranking), "results": ranking[: int(limit)]}).data
+    )

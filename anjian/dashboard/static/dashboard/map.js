@@ -1,5 +1,7 @@
-// Risk map: the county's GeoJSON boundaries (shipped as a static file, no internet tiles) registered with
-// ECharts. Zoomed out, units are gathered into one circle per town (units without a town: per grid cell) so
+// Risk map: the boundaries of the children of the user's territory (a province's cities, a city's counties, a
+// county's towns; imported with manage.py import_boundaries and served from /dashboard/map/boundaries.geojson,
+// no internet tiles) registered with ECharts. Zoomed out, units are gathered into one circle per child area
+// (units without one: per grid cell; for a city or province the server counts the circles) so
 // the map reads at a glance; zoomed in (or after a click on a circle), each unit is a point coloured by risk
 // level and units with open hazards are diamonds. Town names carry a white halo; the towns with the highest
 // overdue rate (dashboard/metrics.py worst_towns) are outlined in red with their rank. Data from
@@ -17,6 +19,7 @@
   window.addEventListener("resize", function () { chart.resize(); });
   var mapName = "anjian-" + el.dataset.mapName;
   var modeText = document.querySelector("[data-testid=map-mode]");
+  var childLabel = el.dataset.childLabel || "镇街";
 
   function worstList(towns) {
     var list = document.querySelector("[data-testid=map-worst-towns]");
@@ -68,6 +71,15 @@
       g.count += 1; g.open += u.open; g.overdue += u.overdue; g.lon += p[0]; g.lat += p[1];
       g.risks[u.risk] = (g.risks[u.risk] || 0) + 1;
     });
+
+    if (data.clusters) {
+      // Counted by the server over every unit (a city or province has more units than the points sent).
+      groups = {};
+      data.clusters.forEach(function (c) {
+        if (!centres[c.code]) { return; }
+        groups[c.code] = { key: c.code, count: c.count, open: c.open, overdue: c.overdue, lon: 0, lat: 0, risks: c.risks };
+      });
+    }
 
     var clusters = Object.keys(groups).map(function (key) {
       var g = groups[key];
@@ -154,6 +166,7 @@
       ]
     });
 
+    var total = clusters.reduce(function (n, c) { return n + c.value[2]; }, 0) || units.length;
     var mode = null;
     function applyMode() {
       var zoom = chart.getOption().geo[0].zoom || 1;
@@ -168,8 +181,8 @@
       el.dataset.mode = mode;
       if (modeText) {
         modeText.textContent = mode === "clusters"
-          ? "当前按镇街汇总显示 " + units.length + " 家单位；放大或点击圆圈查看每家单位。"
-          : "当前显示每家单位；缩小回到按镇街汇总。";
+          ? "当前按" + childLabel + "汇总显示 " + total + " 家单位；放大或点击圆圈查看每家单位。"
+          : "当前显示每家单位" + (data.truncated ? "（仅显示前 " + units.length + " 家）" : "") + "；缩小回到按" + childLabel + "汇总。";
       }
     }
     applyMode();

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class StatsConfig(AppConfig):
+    name = "anjian.stats"
+    label = "stats"
+    verbose_name = "统计汇总"
+
+    def ready(self):
+        from django.db.models.signals import post_delete
+
+        from . import counts
+
+        # Hazards are voided, not deleted; a deletion (admin clean-up, tests) still leaves the counts true.
+        post_delete.connect(
+            counts.hazard_deleted, sender="hazards.Hazard", dispatch_uid="stats.hazard_deleted"
+        )

@@ -1,0 +1,78 @@
+"""Summary counts kept beside the records they count, so that pages read a few summary rows instead of scanning
+millions of records.
+
+`HazardCount` holds, for every combination of the columns that the dashboard, the ledgers, the home panels and
+the bulletins filter or group hazards by, how many hazards have it. Any of their figures is a SUM(n) over the
+rows under a territory path prefix. The table is written only by anjian/stats/counts.py, in the transaction of
+the change it counts (Hazard.save, the overdue scan, bulk loads) — never by hand.
+"""
+
+from django.db import models
+
+from anjian.core.scope import ScopeSpec
+
+
+class HazardCount(models.Model):
+    """How many hazards share one key. The key is the hazard's own territory (not an ancestor: ancestors sum by
+    path prefix), sector, grade, status, overdue flag, listing level, pending-basis flag and month found."""
+
+    # No index of its own: the unique key starts with it.
+    territory = models.ForeignKey(
+        "core.Territory", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    # Copied from the territory like every scoped record, so a territory move re-roots it (core.scope).
+    territory_path = models.CharField(max_length=255, editable=False, default="")
+    # The hazard's sector id; 0 for a hazard without sector (a NULL would escape the unique key).
+    sector = models.PositiveIntegerField("行业领域编号（0=未分行业）", default=0)
+    grade = models.CharField("隐患级别", max_length=8)
+    status = models.CharField("状态", max_length=16)
+    is_overdue = models.BooleanField("已逾期", default=False)
+    supervision_level = models.PositiveSmallIntegerField("挂牌督办级别", default=0)
+    major_basis_pending = models.BooleanField("待补充判定依据", default=False)
+    # First day of the month of found_on: dashboard and bulletin periods are whole quarters or years.
+    found_month = models.DateField("发现月份")
+    n = models.IntegerField("隐患数", default=0)
+
+    # Scoped like the hazards it counts; enterprise staff see no summary (their pages count their own rows).
+    scope = ScopeSpec(territory="territory_path", sectors="sector")
+
+    KEY_FIELDS = (
+        "territory",
+        "sector",
+        "grade",
+        "status",
+        "is_overdue",
+        "supervision_level",
+        "major_basis_pending",
+        "found_month",
+    )
+
+    class Meta:
+        verbose_name = "隐患数量汇总"
+        verbose_name_plural = "隐患数量汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "territory",
+                    "sector",
+                    "grade",
+                    "status",
+                    "is_overdue",
+                    "supervision_level",
+                    "major_basis_pending",
+                    "found_month",
+                ],
+                name="stats_hazardcount_key",
+            )
+        ]
+        indexes = [
+            # Every reader sums under a territory prefix, most of them for a range of months.
+            models.Index(
+                fields=["territory_path", "found_month"],
+                opclasses=["varchar_pattern_ops", "date_ops"],
+                name="stats_hazardcount_path_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.territory_path} {self.sector} {self.grade} {self.status} {self.found_month}: {self.n}"

@@ -1,0 +1,291 @@
+"""The summary table stays equal to a recomputation from the rows, whatever the services do to the hazards."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+
+from anjian.hazards import services
+from anjian.hazards.models import Hazard
+from anjian.hazards.tests.conftest import make_hazard, valid_data
+from anjian.hazards.workflow import TransitionRefused
+from anjian.stats import counts
+from anjian.stats.models import HazardCount
+
+TODAY = timezone.localdate()
+CLAUSE = "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》第十二项"
+ACTIONS = [
+    "set_plan",
+    "start_rectification",
+    "report",
+    "accept",
+    "reject",
+    "close",
+    "close_on_spot",
+    "order_stop",
+    "approve_resumption",
+    "request_extension",
+    "approve_extension",
+    "reject_extension",
+    "list_supervision",
+    "void",
+    "reopen",
+]
+# The usual way of a hazard: (action, actor) from each status.
+NEXT_STEP = {
+    "registered": ("set_plan", "enterprise"),
+    "plan_set": ("start_rectification", "enterprise"),
+    "rectifying": ("report", "enterprise"),
+    "reported": ("accept", "office"),
+    "accepted": ("close", "office"),
+}
+
+
+def stored_total():
+    return sum(HazardCount.objects.values_list("n", flat=True))
+
+
+def test_registration_and_transitions_move_one_hazard(cast):
+    hazard = services.register_hazard(
+        actor=cast.inspector, enterprise=cast.enterprise_a, description="静电接地断开", grade="general"
+    )
+    row = HazardCount.objects.get(n=1)
+    assert (row.territory_id, row.sector, row.status, row.found_month) == (
+        hazard.territory_id,
+        cast.hazchem.pk,
+        "registered",
+        TODAY.replace(day=1),
+    )
+    assert row.territory_path == hazard.territory_path
+    services.void_hazard(hazard, actor=cast.office, reason="重复登记")
+    assert dict(HazardCount.objects.filter(n__gt=0).values_list("status", "n")) == {"voided": 1}
+    assert counts.verify() == []
+
+
+def test_a_stale_instance_saved_after_a_transition_is_counted_from_the_stored_row(cast):
+    """Two users: one loads the hazard, the other sets a plan, the first saves a grade change from the old
+    instance. The move starts from the key in the database, not the one the first instance was loaded with."""
+    hazard = make_hazard(cast, "registered")
+    stale = Hazard.objects.get(pk=hazard.pk)
+    services.perform(hazard, cast.enterprise_a_user, "set_plan", valid_data("set_plan"))
+    stale.grade, stale.major_clause = "major", CLAUSE
+    stale.save()  # writes status "registered" back, as a full save does
+    assert counts.verify() == []
+    assert dict(HazardCount.objects.filter(n__gt=0).values_list("status", "grade")) == {"registered": "major"}
+
+
+def test_save_with_unrelated_update_fields_writes_no_count(cast):
+    hazard = make_hazard(cast, "registered")
+    hazard.location = "罐区东侧"
+    with CaptureQueriesContext(connection) as queries:
+        hazard.save(update_fields=["location"])
+    assert not [q for q in queries if "stats_hazardcount" in q["sql"] or "FOR UPDATE" in q["sql"]]
+    assert counts.verify() == []
+
+
+def test_overdue_scan_moves_the_flag_and_is_idempotent(cast):
+    make_hazard(cast, "rectifying", deadline=TODAY - timedelta(days=2))
+    make_hazard(cast, "rectifying", deadline=TODAY + timedelta(days=2))
+    make_hazard(cast, "closed", deadline=TODAY - timedelta(days=2))
+    assert services.refresh_overdue(TODAY) == 1
+    assert services.refresh_overdue(TODAY) == 0
+    assert counts.verify() == []
+    assert HazardCount.objects.filter(is_overdue=True, n=1).count() == 1
+    assert services.refresh_overdue(TODAY + timedelta(days=5)) == 1  # the second one's deadline passes
+    assert services.refresh_overdue(TODAY - timedelta(days=5)) == 0  # back in time: both unflagged
+    assert counts.verify() == []
+    assert not HazardCount.objects.filter(is_overdue=True, n__gt=0).exists()
+
+
+def test_bulk_insert_counted_by_record_new_hazards(cast):
+    first = make_hazard(cast, "registered")
+    copies = []
+    for i, found_on in enumerate([date(2025, 1, 31), date(2025, 2, 1), date(2025, 2, 28)]):
+        copy = Hazard(
+            number=f"BULK{i}",
+            enterprise=first.enterprise,
+            territory=first.territory,
+            territory_path=first.territory_path,
+            sector=None,
+            description="批量导入",
+            found_on=found_on,
+        )
+        copies.append(copy)
+    with transaction.atomic():
+        Hazard.objects.bulk_create(copies)
+        assert len(counts.verify()) == 2  # two months, not yet counted
+        counts.record_new_hazards(copies)
+    assert counts.verify() == []
+    assert dict(HazardCount.objects.filter(sector=0).values_list("found_month", "n")) == {
+        date(2025, 1, 1): 1,
+        date(2025, 2, 1): 2,
+    }
+
+
+def test_deletion_is_counted(cast):
+    hazard = make_hazard(cast, "registered")
+    make_hazard(cast, "closed")
+    Hazard.objects.filter(pk=hazard.pk).delete()
+    assert counts.verify() == []
+
+
+def test_verify_reports_drift_and_rebuild_repairs_it(cast, capsys):
+    make_hazard(cast, "registered")
+    make_hazard(cast, "closed", grade="major")
+    # A change behind the services' back (raw queryset update): the table no longer matches.
+    Hazard.objects.filter(status="registered").update(status="plan_set")
+    differences = counts.verify()
+    assert [(d.key.status, d.expected, d.stored) for d in differences] == [
+        ("plan_set", 1, 0),
+        ("registered", 0, 1),
+    ]
+    with pytest.raises(CommandError) as error:
+        call_command("hazard_counts", "verify")
+    assert error.value.returncode == 1  # the exit code of manage.py
+    assert "应为 1，汇总表为 0" in capsys.readouterr().out
+    call_command("hazard_counts", "rebuild")
+    assert counts.verify() == []
+    call_command("hazard_counts", "verify")
+    assert "一致" in capsys.readouterr().out
+    assert stored_total() == 2
+
+
+def test_rebuild_of_an_empty_table_fills_it(cast):
+    for status in ("registered", "rectifying", "closed", "voided"):
+        make_hazard(cast, status)
+    HazardCount.objects.all().delete()
+    assert counts.rebuild() == 4
+    assert counts.verify() == []
+
+
+# --- random sequences through the real services ----------------------------------------------------------------
+@pytest.mark.django_db
+def test_random_sequences_keep_the_table_equal_to_the_rows(cast):
+    actors = {
+        "office": cast.office,
+        "inspector": cast.inspector,
+        "enterprise": cast.enterprise_a_user,
+        "town": cast.town_a_user,
+    }
+    reached = set()  # statuses the sequences reached, so the test shows it went through the workflow
+
+    class HazardLife(RuleBasedStateMachine):
+        hazards = Bundle("hazards")
+
+        @initialize()
+        def open_savepoint(self):
+            # Each example runs in its own savepoint, rolled back at teardown: examples start from no hazard.
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+
+        def teardown(self):
+            if hasattr(self, "atomic"):
+                transaction.set_rollback(True)
+                self.atomic.__exit__(None, None, None)
+
+        @rule(
+            target=hazards,
+            enterprise=st.sampled_from(["a", "b"]),
+            grade=st.sampled_from(["general", "major"]),
+            found_days_ago=st.integers(0, 120),
+            deadline_days=st.none() | st.integers(-20, 40),
+            on_spot=st.booleans(),
+        )
+        def register(self, enterprise, grade, found_days_ago, deadline_days, on_spot):
+            unit = cast.enterprise_a if enterprise == "a" else cast.enterprise_b
+            return services.register_hazard(
+                actor=cast.office,
+                enterprise=unit,
+                description="随机登记的隐患",
+                grade=grade,
+                major_clause=CLAUSE if grade == "major" else "",
+                found_on=TODAY - timedelta(days=found_days_ago),
+                deadline=TODAY + timedelta(days=deadline_days) if deadline_days is not None else None,
+                rectified_on_spot=on_spot and grade == "general",
+            )
+
+        @rule(hazard=hazards, action=st.sampled_from(ACTIONS), actor=st.sampled_from(sorted(actors)))
+        def act(self, hazard, action, actor):
+            data = valid_data(action)
+            if "photos" in data:
+                from anjian.hazards.tests.conftest import png
+
+                data["photos"] = [png()]
+            try:
+                with transaction.atomic():
+                    services.perform(Hazard.objects.get(pk=hazard.pk), actors[actor], action, data)
+            except (TransitionRefused, ValidationError):
+                pass  # a refused action changes nothing, and counts nothing
+
+        @rule(hazard=hazards)
+        def advance(self, hazard):
+            """The next step of the usual way (random actions alone seldom get a hazard to 销号)."""
+            row = Hazard.objects.get(pk=hazard.pk)
+            step = NEXT_STEP.get(row.status)
+            if step:
+                self.act(hazard, *step)
+
+        @rule(hazard=hazards, action=st.sampled_from(["void", "reopen", "list_supervision"]))
+        def office_acts(self, hazard, action):
+            self.act(hazard, action, "office")
+
+        @rule(hazard=hazards, grade=st.sampled_from(["general", "major"]), pending=st.booleans())
+        def edit_grade(self, hazard, grade, pending):
+            """The edit form's way: load, change the grade, save."""
+            row = Hazard.objects.get(pk=hazard.pk)
+            row.grade = grade
+            row.major_clause = CLAUSE if grade == "major" and not pending else ""
+            row.major_basis_pending = grade == "major" and pending
+            row.save()
+
+        @rule(days=st.integers(-30, 60))
+        def overdue_scan(self, days):
+            services.refresh_overdue(TODAY + timedelta(days=days))
+
+        @invariant()
+        def table_equals_rows(self):
+            assert counts.verify() == []
+            reached.update(HazardCount.objects.filter(n__gt=0).values_list("status", flat=True))
+            reached.update("overdue" for _ in HazardCount.objects.filter(n__gt=0, is_overdue=True)[:1])
+            reached.update("listed" for _ in HazardCount.objects.filter(n__gt=0, supervision_level__gt=0)[:1])
+
+    run_state_machine_as_test(
+        HazardLife,
+        settings=settings(
+            max_examples=30,
+            derandomize=True,  # the same sequences on every run: CI stays repeatable
+            stateful_step_count=20,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
+    )
+    assert {"registered", "plan_set", "closed", "voided", "overdue"} <= reached, reached
+
+
+def test_ledger_import_is_counted(cast, client_for):
+    """The importer saves each row through Hazard.save(): an import of a twelve-month ledger is counted."""
+    from anjian.core.models import ImportBatch
+    from anjian.core.tests.ledgers import town_hazard_ledger
+    from anjian.core.tests.test_import_ledgers import twelve_months, upload
+
+    client = client_for(cast.inspector)
+    batch = upload(client, "hazards", town_hazard_ledger(twelve_months()))
+    client.post(f"/core/import/hazards/{batch.pk}/")
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DONE
+    assert stored_total() == Hazard.objects.count() == 24
+    assert counts.verify() == []
