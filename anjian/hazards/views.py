@@ -15,6 +15,7 @@ from anjian.core.permissions import has_perm
 from anjian.core.scope import restrict, scope_for
 from anjian.core.tables import Column
 from anjian.core.views.generic import ObjectDetailView, ObjectListView, PermissionRequiredMixin
+from anjian.operations.services import tips_linked_to
 
 from . import documents, ledger, services, verification, workflow
 from .criteria import records
@@ -160,6 +161,7 @@ class HazardDetailView(ObjectDetailView):
             "extensions": list(obj.extension_requests.select_related("requested_by", "decided_by")),
             "supervisions": list(obj.supervisions.select_related("supervising_org", "listed_by")),
             "verifications": verification.latest_for_hazard(obj, user),
+            "source_tips": tips_linked_to(obj, user),
             "is_government": user.role != "enterprise",
             # 待补充判定依据: the clauses the description reads like, for the department to pick one.
             "basis_suggestions": records.pending_basis_suggestions(obj) if obj.major_basis_pending else [],

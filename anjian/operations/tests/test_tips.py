@@ -374,6 +374,8 @@ def test_verified_tip_becomes_hazard_and_case_in_one_step(cast, client_for):
     page = client_for(cast.inspector_other).get(case.get_absolute_url()).content.decode()
     assert f'href="{tip.get_absolute_url()}" data-testid="source-tip">{tip.number}</a>' in page
     assert services.tips_linked_to(case, cast.enterprise_b_user) == []  # who reads no tips sees no link
+    hazard_page = client_for(cast.inspector_other).get(hazard.get_absolute_url()).content.decode()
+    assert f'href="{tip.get_absolute_url()}" data-testid="source-tip">{tip.number}</a>' in hazard_page
 
 
 @pytest.mark.django_db
