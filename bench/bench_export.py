@@ -25,10 +25,9 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_hazards
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anjian.settings")
 
-UNITS = 2000
-TOWNS = 10
 
 
 def peak_rss_mb() -> float:
@@ -36,49 +35,9 @@ def peak_rss_mb() -> float:
 
 
 def load(n: int):
-    from django.db import connection
+    from bench_hazards import load as load_hazards
 
-    from anjian.core.models import Sector, Territory
-    from anjian.registry.models import Enterprise
-
-    province = Territory.objects.create(code="990000", name="省", kind="province")
-    city = Territory.objects.create(code="990100", name="市", kind="city", parent=province)
-    district = Territory.objects.create(code="990102", name="区", kind="county", parent=city)
-    towns = [
-        Territory.objects.create(code=f"990102{101 + i}", name=f"镇{i}", kind="town", parent=district)
-        for i in range(TOWNS)
-    ]
-    Enterprise.objects.bulk_create(
-        Enterprise(
-            name=f"测试化工有限公司{i}",
-            credit_code=f"B{i:017d}",
-            territory=towns[i % TOWNS],
-            territory_path=towns[i % TOWNS].path,
-        )
-        for i in range(UNITS)
-    )
-    sectors = list(Sector.objects.values_list("pk", flat=True))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            CREATE TEMP TABLE bench_units AS
-              SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, territory_id, territory_path FROM registry_enterprise;
-            INSERT INTO hazards_hazard (number, enterprise_id, territory_id, territory_path, sector_id, location,
-              description, category, nature, source, grade, major_clause, status, found_on, registered_at, is_overdue,
-              rectified_on_spot, measures, responsible_person, emergency_plan, rectification_note, stop_order,
-              supervision_level, void_reason, external_ref, order_number, deadline, inspector_names)
-            SELECT 'B' || g, u.id, u.territory_id, u.territory_path, (%s::bigint[])[1 + g %% %s], '',
-              '储罐区静电接地线断开，消防通道堆放杂物' || g, '', '', 'department',
-              CASE WHEN g %% 20 = 0 THEN 'major' ELSE 'general' END, '',
-              (ARRAY['registered','plan_set','rectifying','reported','accepted','closed','closed','closed','closed',
-                     'voided'])[1 + g %% 10],
-              DATE '2026-01-01' + (g %% 300), now(), g %% 13 = 0, false, '重新敷设接地线', '王五', '', '', 'none', 0,
-              '', '', '', DATE '2026-01-01' + (g %% 330), '张三、李四'
-            FROM generate_series(1, %s) g JOIN bench_units u ON u.n = g %% %s;
-            ANALYZE;
-            """,
-            [sectors, len(sectors), n, UNITS],
-        )
+    district, _towns = load_hazards(n, wide=True, unit_prefix="测试化工有限公司", units=2000)
     return district
 
 

@@ -32,7 +32,9 @@ def median_time(fn, repeat=9):
     return statistics.median(samples)
 
 
-def load(n: int):
+def load(n: int, *, wide: bool = False, unit_prefix: str = "企业", units: int = UNITS):
+    """`n` hazards over `units` units in TOWNS towns. `wide`: the text columns hold realistic ledger text (export
+    benchmarks), otherwise the shortest values (list benchmarks)."""
     from django.db import connection
 
     from anjian.core.models import Sector, Territory
@@ -47,14 +49,16 @@ def load(n: int):
     ]
     Enterprise.objects.bulk_create(
         Enterprise(
-            name=f"企业{i}",
+            name=f"{unit_prefix}{i}",
             credit_code=f"B{i:017d}",
             territory=towns[i % TOWNS],
             territory_path=towns[i % TOWNS].path,
         )
-        for i in range(UNITS)
+        for i in range(units)
     )
     sectors = list(Sector.objects.values_list("pk", flat=True))
+    # description prefix, measures, responsible person, inspector names
+    text = ("储罐区静电接地线断开，消防通道堆放杂物", "重新敷设接地线", "王五", "张三、李四") if wide else ("隐患", "", "", "")
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -64,16 +68,16 @@ def load(n: int):
               description, category, nature, source, grade, major_clause, status, found_on, registered_at, is_overdue,
               rectified_on_spot, measures, responsible_person, emergency_plan, rectification_note, stop_order,
               supervision_level, void_reason, external_ref, order_number, deadline, inspector_names)
-            SELECT 'B' || g, u.id, u.territory_id, u.territory_path, (%s::bigint[])[1 + g %% %s], '', '隐患' || g, '',
+            SELECT 'B' || g, u.id, u.territory_id, u.territory_path, (%s::bigint[])[1 + g %% %s], '', %s || g, '',
               '', 'department', CASE WHEN g %% 20 = 0 THEN 'major' ELSE 'general' END, '',
               (ARRAY['registered','plan_set','rectifying','reported','accepted','closed','closed','closed','closed',
                      'voided'])[1 + g %% 10],
-              DATE '2026-01-01' + (g %% 300), now(), g %% 13 = 0, false, '', '', '', '', 'none', 0, '', '', '',
-              DATE '2026-01-01' + (g %% 330), ''
+              DATE '2026-01-01' + (g %% 300), now(), g %% 13 = 0, false, %s, %s, '', '', 'none', 0, '', '', '',
+              DATE '2026-01-01' + (g %% 330), %s
             FROM generate_series(1, %s) g JOIN bench_units u ON u.n = g %% %s;
             ANALYZE;
             """,
-            [sectors, len(sectors), n, UNITS],
+            [sectors, len(sectors), *text, n, units],
         )
     return district, towns
 
