@@ -78,6 +78,10 @@ INSTALLED_APPS = [
     "anjian.notifications",
     "anjian.dashboard",
     "anjian.workdays",
+    "anjian.committee",
+    "anjian.supervision",
+    "anjian.oversight",
+    "anjian.reporting",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,10 @@ DOMAIN_APPS = {
     "notifications": "notifications",
     "dashboard": "dashboard",
     "workdays": "workdays",
+    "committee": "committee",
+    "supervision": "supervision",
+    "oversight": "oversight",
+    "reporting": "reporting",
 }
 
 

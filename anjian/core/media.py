@@ -10,13 +10,16 @@ are made on first request with Pillow and kept under MEDIA_ROOT/thumbs/ (never s
 a cached file is answered only after the original's owner has been checked again).
 
 Each row: (path prefix, model label, file field, relation from the owning row to the scoped record or "", the
-permission that opens that record's page). Both checks apply: the system, security and audit administrators hold
+permission that opens that record's page). Apps added later declare their rows as `MEDIA_OWNERS` in
+`<app>/uploads.py`, found like navigation and deadlines (an upload without a row is never served). Both checks apply: the system, security and audit administrators hold
 no business permission and see no upload, whatever their territory (三员分立), exactly as on the pages.
 """
 
 import io
 import mimetypes
 import os
+from functools import cache
+from importlib import import_module
 
 from django.apps import apps
 from django.core.files.base import ContentFile
@@ -129,9 +132,25 @@ def cached_thumbnail(stored, size: str) -> bytes:
     return data
 
 
+@cache
+def media_owners() -> tuple:
+    rows = list(MEDIA_OWNERS)
+    for config in apps.get_app_configs():
+        if not config.name.startswith("anjian.") or config.label == "core":
+            continue
+        try:
+            module = import_module(f"{config.name}.uploads")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.uploads":
+                raise
+            continue
+        rows.extend(getattr(module, "MEDIA_OWNERS", ()))
+    return tuple(rows)
+
+
 def find_file(path: str):
     """(the stored file, the scoped record it belongs to, the permission to see it), or (None, None, None)."""
-    for prefix, label, field, via, permission in MEDIA_OWNERS:
+    for prefix, label, field, via, permission in media_owners():
         if not path.startswith(prefix):
             continue
         row = apps.get_model(label)._default_manager.filter(**{field: path}).first()
