@@ -56,22 +56,23 @@ EXPORT_HEADERS = [
 ]
 
 
-def _date(value):
-    if value is None:
-        return ""
-    if hasattr(value, "hour"):
-        return timezone.localtime(value).strftime("%Y-%m-%d")
-    return value.strftime("%Y-%m-%d")
+def rectification_state(status, note, void_reason, overdue) -> str:
+    if status == Status.CLOSED:
+        return note or "已整改销号"
+    if status in (Status.REPORTED, Status.ACCEPTED):
+        return note or "已整改"
+    if status == Status.VOIDED:
+        return f"已作废：{void_reason}"
+    return "逾期未整改" if overdue else "整改中"
 
 
-def _rectification_state(h: Hazard) -> str:
-    if h.status == Status.CLOSED:
-        return h.rectification_note or "已整改销号"
-    if h.status in (Status.REPORTED, Status.ACCEPTED):
-        return h.rectification_note or "已整改"
-    if h.status == Status.VOIDED:
-        return f"已作废：{h.void_reason}"
-    return "逾期未整改" if h.is_overdue else "整改中"
+# What the ledger export reads, in the order export_table unpacks it.
+EXPORT_FIELDS = (
+    "number", "enterprise__name", "description", "grade", "found_on", "inspector_names", "found_by__name",
+    "found_by__username", "measures", "responsible_person", "deadline", "status", "rectification_note",
+    "void_reason", "is_overdue", "reviewed_by__name", "reviewed_by__username", "reviewed_at", "closed_at",
+    "supervision_level",
+)  # fmt: skip
 
 
 # The list's own columns only: a hazard row has some sixty fields, and building fifty full model instances (with
@@ -107,28 +108,44 @@ class HazardListView(ObjectListView):
     ]
 
     def export_table(self, queryset):
-        queryset = queryset.defer(None).select_related("enterprise", "found_by", "reviewed_by")  # all fields
+        # Plain values, not model instances: a hazard row has some sixty fields and building a million instances
+        # (with their audit snapshots) was half of a big export's time. Same cells as the row helpers give.
+        grades, statuses = dict(Grade.choices), dict(Status.choices)
+        levels = dict(Hazard._meta.get_field("supervision_level").choices)
+        local = timezone.get_current_timezone()
+
+        def day(value):
+            if value is None:
+                return ""
+            if hasattr(value, "hour"):
+                value = value.astimezone(local)
+            return value.strftime("%Y-%m-%d")
+
+        values = queryset.order_by(*self.ordering).values_list(*EXPORT_FIELDS)
 
         def rows():
-            for index, h in enumerate(queryset.order_by(*self.ordering).iterator(chunk_size=2000), start=1):
+            for index, v in enumerate(values.iterator(chunk_size=2000), start=1):
+                (number, unit, description, grade, found_on, inspectors, finder, finder_login, measures,
+                 responsible, deadline, status, note, void_reason, overdue, reviewer, reviewer_login, reviewed_at,
+                 closed_at, level) = v  # fmt: skip
                 yield [
                     index,
-                    h.number,
-                    h.enterprise.name,
-                    h.description,
-                    h.get_grade_display(),
-                    _date(h.found_on),
-                    h.inspector_names or (h.found_by.get_full_name() if h.found_by else ""),
-                    h.measures,
-                    h.responsible_person,
-                    _date(h.deadline),
-                    _rectification_state(h),
-                    h.reviewed_by.get_full_name() if h.reviewed_by else "",
-                    _date(h.reviewed_at),
-                    _date(h.closed_at),
-                    h.get_status_display(),
-                    "是" if h.is_overdue else "",
-                    h.get_supervision_level_display() if h.supervision_level else "",
+                    number,
+                    unit,
+                    description,
+                    grades.get(grade, grade),
+                    day(found_on),
+                    inspectors or finder or finder_login or "",
+                    measures,
+                    responsible,
+                    day(deadline),
+                    rectification_state(status, note, void_reason, overdue),
+                    reviewer or reviewer_login or "",
+                    day(reviewed_at),
+                    day(closed_at),
+                    statuses.get(status, status),
+                    "是" if overdue else "",
+                    levels.get(level, level) if level else "",
                 ]
 
         return ExportTable("隐患台账", EXPORT_HEADERS, rows(), title="隐患排查治理台账")
