@@ -56,7 +56,7 @@ def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
         # The window's last day is inside the window (民法典 第二百零一条): due at the end of that day.
         # Only windows still open today: a closed window is no longer anybody's work.
         accidents = (
-            Accident.objects.filter(
+            Accident.reports.filter(
                 supplement_until__lte=timezone.localtime(due_before).date(),
                 supplement_until__gte=timezone.localdate(),
             )
@@ -77,7 +77,7 @@ def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
                 )
     elif kind == "accident.followup":
         accidents = (
-            Accident.objects.filter(follow_up_due__lte=due_before)
+            Accident.reports.filter(follow_up_due__lte=due_before)
             .exclude(status=AccidentStatus.CLOSED)
             .select_related("created_by")
         )

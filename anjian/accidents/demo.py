@@ -127,7 +127,7 @@ def _pick_enterprise(ctx, sector_code, cache):
     return Enterprise.objects.get(pk=ctx.rng.choice(ids)) if ids else None
 
 
-def _file(ctx, office, occurred_at, kind, figures, cache, title=None, territory=None):
+def _file(ctx, office, occurred_at, kind, figures, cache, title=None, territory=None, **extra):
     _weight, group, sector_code, category, pattern, place, summary, _base, _loss = kind
     rng = ctx.rng
     md = f"{occurred_at.month}·{occurred_at.day}"
@@ -152,6 +152,7 @@ def _file(ctx, office, occurred_at, kind, figures, cache, title=None, territory=
         industry_group=group,
         summary=summary,
         measures="立即组织救援，保护现场，送医救治伤员。",
+        **extra,
     )
     county_at = accident.unit_received_at + timedelta(minutes=rng.choice([20, 30, 35, 40, 45, 50, 55, 80]))
     return services.file_accident(
@@ -293,6 +294,23 @@ def build(ctx) -> None:
     )
     _follow_up(ctx, office, road, today)
 
+    # A 较大涉险事故 (AC-04 ❓): 3 workers trapped in a collapsed trench, all rescued unhurt — reported up to the
+    # province like a 较大 accident, listed with the accidents but outside the statistics.
+    day = max(date(today.year, 1, 1), today - timedelta(days=12))
+    near_miss = _file(
+        ctx,
+        office,
+        _local(day, 10, 5),
+        KINDS[1],
+        services.Figures(minor_injuries=0, direct_loss=Decimal("0")),
+        cache,
+        title="青石镇某管网工程沟槽塌方3人被困涉险事故",
+        territory=ctx.territories["990102101"],
+        is_near_miss=True,
+        near_miss_criteria=["trapped_3"],
+    )
+    _follow_up(ctx, office, near_miss, today)
+
     # An accident filed today by enterprise A's safety manager: its chain is still open (to-do items).
     qiye_a = ctx.users.get("qiye_a")
     if qiye_a is not None:
@@ -310,4 +328,4 @@ def build(ctx) -> None:
             qiye_a, accident, services.Figures(serious_injuries=1, direct_loss=Decimal("30000"))
         )
         count += 1
-    ctx.log.append(f"事故 {count + 2} 起（含1起较大事故、1起超期补报的道路交通事故）")
+    ctx.log.append(f"事故 {count + 2} 起（含1起较大事故、1起超期补报的道路交通事故），另有较大涉险事故 1 起")

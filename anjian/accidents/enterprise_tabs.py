@@ -13,7 +13,7 @@ TABS = [
         title="事故",
         order=300,
         permission="accidents.view_accident",
-        records=lambda e: Accident.objects.filter(enterprise=e),
+        records=lambda e: Accident.reports.filter(enterprise=e),
         ordering=("-occurred_at", "-id"),
         columns=(
             Column("事故名称", "title", link=True),

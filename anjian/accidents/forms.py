@@ -9,7 +9,15 @@ from anjian.core.models import Sector, Territory
 from anjian.core.roles import Role
 from anjian.core.scope import restrict
 
-from .models import Accident, AccidentKind, IndustryGroup, Investigation, ResponsibleParty
+from .models import (
+    NEAR_MISS_CONFIDENCE,
+    Accident,
+    AccidentKind,
+    IndustryGroup,
+    Investigation,
+    NearMissCriterion,
+    ResponsibleParty,
+)
 from .services import Figures
 from .statistics import DIMENSIONS
 
@@ -85,6 +93,8 @@ class AccidentForm(FiguresMixin, ScopedModelForm):
             "category",
             "industry_group",
             "kind",
+            "is_near_miss",
+            "near_miss_criteria",
             "summary",
             "measures",
         ]
@@ -101,6 +111,8 @@ class AccidentForm(FiguresMixin, ScopedModelForm):
         "category",
         "industry_group",
         "kind",
+        "is_near_miss",
+        "near_miss_criteria",
         "summary",
         "deaths",
         "missing",
@@ -112,6 +124,15 @@ class AccidentForm(FiguresMixin, ScopedModelForm):
         "reporter",
         "receiver",
     ]
+
+    # AC-04 ❓: the 较大涉险事故 situations (条文待核对), ticked when the report is a near miss.
+    near_miss_criteria = forms.MultipleChoiceField(
+        label=f"涉险情形（{NEAR_MISS_CONFIDENCE}）",
+        choices=NearMissCriterion.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="较大涉险事故须选择至少一项；有人员死亡或重伤的，按生产安全事故报告",
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -143,6 +164,10 @@ class AccidentForm(FiguresMixin, ScopedModelForm):
             self.add_error("territory", "请选择事故发生地区划。")
         if enterprise is None and not (data.get("unit_name") or "").strip():
             self.add_error("unit_name", "未选择生产经营单位时，请填写单位（当事方）名称。")
+        if data.get("is_near_miss") and not data.get("near_miss_criteria"):
+            self.add_error("near_miss_criteria", "较大涉险事故须选择至少一项涉险情形。")
+        if not data.get("is_near_miss") and data.get("near_miss_criteria"):
+            self.add_error("near_miss_criteria", "只有较大涉险事故填写涉险情形。")
         return data
 
     def _post_clean(self):

@@ -258,7 +258,7 @@ class AccidentImporter(Importer):
         ref = data.get("external_ref")
         if not ref:
             return None
-        return restrict(Accident.objects.filter(external_ref=ref), self.user).first()
+        return restrict(Accident.reports.filter(external_ref=ref), self.user).first()
 
     def save_row(self, form):
         data = form.cleaned_data

@@ -81,6 +81,46 @@ def category_label(value: str) -> str:
     return CATEGORY_TABLES.get(std, {}).get(code, value or "")
 
 
+class NearMissCriterion(models.TextChoices):
+    """The 较大涉险事故 situations (AC-04 ❓, 生产安全事故信息报告和处置办法 [R21]; 条文待核对): events that are
+    reported like accidents although nobody need have been killed or injured."""
+
+    INVOLVED_10 = "involved_10", "涉险10人以上"
+    TRAPPED_3 = "trapped_3", "造成3人以上被困或者下落不明"
+    EVACUATED_500 = "evacuated_500", "紧急疏散人员500人以上"
+    POLLUTION = "pollution", "因生产安全事故对环境（地表水、地下水、土壤和空气）造成严重污染"
+    KEY_FACILITIES = (
+        "key_facilities",
+        (
+            "危及重要场所和设施安全（电站、重要水利设施、危化品库、油气站和车站、码头、港口、机场及其他人员密集场所等）"
+        ),
+    )
+    OTHER = "other", "其他较大涉险事故"
+
+
+# The catalogue's ❓ mark, shown to users beside the near-miss criteria (like the hazard criteria catalogue does).
+NEAR_MISS_CONFIDENCE = "条文待核对"
+NEAR_MISS_LABEL = "较大涉险事故"
+
+
+class AccidentQuerySet(models.QuerySet):
+    def accidents(self):
+        """Production-safety accidents only (统计、分级、考核否决 count these)."""
+        return self.filter(is_near_miss=False)
+
+    def near_misses(self):
+        return self.filter(is_near_miss=True)
+
+
+class CountedAccidentManager(models.Manager.from_queryset(AccidentQuerySet)):
+    """`Accident.objects`: the accidents that count. 较大涉险事故 are reported like accidents (AC-04) but are not
+    accidents: statistics, grades and assessment vetoes (dashboard, assessment, targeting — all read
+    `Accident.objects`) leave them out at this one source."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(is_near_miss=False)
+
+
 class AccidentStatus(models.TextChoices):
     REPORTED = "reported", "已报告"
     INVESTIGATING = "investigating", "调查中"
@@ -130,6 +170,15 @@ class Accident(Audited):
     )
     summary = models.TextField("事故简要经过")
     measures = models.TextField("已经采取的措施", blank=True)
+    # AC-04 ❓: a 较大涉险事故 follows the accident reporting chain and deadlines, but has no accident grade and stays
+    # out of accident statistics (see CountedAccidentManager).
+    is_near_miss = models.BooleanField(
+        "较大涉险事故",
+        default=False,
+        db_index=True,
+        help_text="未造成人员死亡、重伤但须按事故报告的较大涉险事故（生产安全事故信息报告和处置办法，条文待核对）",
+    )
+    near_miss_criteria = models.JSONField("涉险情形", default=list, blank=True)
 
     # Current figures: the latest version inside the 补报 window (services.refresh_figures).
     deaths = models.PositiveIntegerField("死亡人数", default=0)
@@ -172,9 +221,14 @@ class Accident(Audited):
     scope = ScopeSpec(territory="territory_path", sectors="sector", enterprise="enterprise")
     audit_exclude = ("updated_at",)
 
+    # Every report, near misses included: the accident pages, API and deadlines read this one.
+    reports = models.Manager.from_queryset(AccidentQuerySet)()
+    objects = CountedAccidentManager()
+
     class Meta:
         verbose_name = "事故"
         verbose_name_plural = "事故"
+        default_manager_name = "reports"
         ordering = ["-occurred_at", "-id"]
         indexes = [
             models.Index(fields=["territory_path", "occurred_at"], name="accident_terr_time_idx"),
@@ -205,7 +259,9 @@ class Accident(Audited):
     @property
     def road_or_fire(self) -> bool:
         """The 7-day 补报 window (493号令 第十三条第二款) follows the accident's kind, whatever its group."""
-        return self.kind in ROAD_OR_FIRE_KINDS or rules.is_road_or_fire(rules.IndustryGroup(self.industry_group))
+        return self.kind in ROAD_OR_FIRE_KINDS or rules.is_road_or_fire(
+            rules.IndustryGroup(self.industry_group)
+        )
 
     @property
     def category_display(self) -> str:
@@ -217,7 +273,26 @@ class Accident(Audited):
 
     @property
     def is_larger_or_above(self) -> bool:
-        return self.grade_enum >= rules.AccidentGrade.LARGER
+        return not self.is_near_miss and self.grade_enum >= rules.AccidentGrade.LARGER
+
+    @property
+    def reporting_grade(self) -> rules.AccidentGrade:
+        """The grade whose chain and 续报 interval the report follows: a near miss goes as a 较大 accident does."""
+        return rules.reporting_grade(self.grade_enum, self.is_near_miss)
+
+    @property
+    def grade_display(self) -> str:
+        """The grade as shown: a near miss has none (AC-04)."""
+        return f"—（{NEAR_MISS_LABEL}）" if self.is_near_miss else self.get_grade_display()
+
+    @property
+    def record_type_display(self) -> str:
+        return f"{NEAR_MISS_LABEL}（{NEAR_MISS_CONFIDENCE}）" if self.is_near_miss else "生产安全事故"
+
+    @property
+    def near_miss_criteria_display(self) -> str:
+        labels = dict(NearMissCriterion.choices)
+        return "；".join(labels.get(c, c) for c in self.near_miss_criteria or [])
 
 
 _ACCIDENT_SCOPE = ScopeSpec(

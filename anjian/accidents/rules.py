@@ -217,6 +217,18 @@ REPORT_ALLOWANCES: dict[AdminLevel, timedelta] = {
 }
 
 
+# AC-04 ❓ / AC-15 ❓ (生产安全事故信息报告和处置办法 [R21], 条文待核对): a 较大涉险事故 is reported like a 较大 accident —
+# up to the provincial department, with a 续报 at least once a day (AC-22).
+NEAR_MISS_REPORTING_GRADE = AccidentGrade.LARGER
+
+
+def reporting_grade(grade: AccidentGrade, is_near_miss: bool) -> AccidentGrade:
+    """The grade whose chain a report follows: a near miss climbs at least as far as a 较大 accident."""
+    if not is_near_miss:
+        return grade
+    return max(grade, NEAR_MISS_REPORTING_GRADE)
+
+
 def reporting_chain(grade: AccidentGrade) -> list[AdminLevel]:
     """Departments the report must reach, in order, starting at the county (493号令 第九、十条)."""
     target = REPORT_TARGET[grade]

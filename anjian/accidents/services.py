@@ -26,6 +26,7 @@ from .models import (
     GradeChange,
     Investigation,
     Level,
+    NearMissCriterion,
     ReportHop,
     ReportVersion,
     VersionKind,
@@ -105,20 +106,25 @@ def file_accident(
             accident.territory = accident.enterprise.territory
     if accident.unit_received_at is None:
         accident.unit_received_at = accident.occurred_at
-    if accident.kind == AccidentKind.OTHER and rules.is_road_or_fire(rules.IndustryGroup(accident.industry_group)):
+    if accident.kind == AccidentKind.OTHER and rules.is_road_or_fire(
+        rules.IndustryGroup(accident.industry_group)
+    ):
         accident.kind = accident.industry_group  # the 道路交通/火灾 groups name the kind as well
     if accident.occurred_at > timezone.now():
         raise ValidationError({"occurred_at": "事故发生时间不能晚于当前时间。"})
     if accident.occurred_at > now:
         raise ValidationError("报告时间不能早于事故发生时间。")
     accident.full_clean(exclude=["created_by", "supplement_until"])
+    check_near_miss(accident, figures)
     grade = figures.grade()
     figures.apply_to(accident)
     accident.grade = grade.value
     accident.grading_rules_version = rules.GRADING_RULES_VERSION
     accident.created_by = user
     accident.supplement_until = rules.supplement_deadline(occurred_on(accident), accident.road_or_fire)
-    accident.follow_up_due = now + rules.follow_up_interval(grade)
+    accident.follow_up_due = now + rules.follow_up_interval(
+        rules.reporting_grade(grade, accident.is_near_miss)
+    )
     accident.save()
     version = ReportVersion.objects.create(
         accident=accident,
@@ -146,8 +152,31 @@ def file_accident(
             hop, user, county_received_at, county_received_at, reporter or accident.unit_display, receiver
         )
     ensure_in_scope(user, accident)
-    record_action(accident, "accident.reported", f"首报：{grade.label}事故，死亡{figures.deaths}人")
+    if accident.is_near_miss:
+        record_action(
+            accident, "accident.reported", f"首报：较大涉险事故（{accident.near_miss_criteria_display}）"
+        )
+    else:
+        record_action(accident, "accident.reported", f"首报：{grade.label}事故，死亡{figures.deaths}人")
     return accident
+
+
+def check_near_miss(accident: Accident, figures: Figures) -> None:
+    """AC-04 ❓: a 较大涉险事故 names at least one of the listed situations, and has no death or serious injury — an
+    event that killed or seriously injured somebody is a production-safety accident (493号令 第三条) and is
+    reported and counted as one (judgement: otherwise a fatal event could be kept out of the statistics)."""
+    if not accident.is_near_miss:
+        if accident.near_miss_criteria:
+            raise ValidationError({"near_miss_criteria": "只有较大涉险事故填写涉险情形。"})
+        return
+    known = set(NearMissCriterion.values)
+    criteria = [c for c in accident.near_miss_criteria or [] if c in known]
+    if not criteria or len(criteria) != len(accident.near_miss_criteria or []):
+        raise ValidationError({"near_miss_criteria": "较大涉险事故须选择至少一项涉险情形。"})
+    if figures.deaths or figures.serious_injuries:
+        raise ValidationError(
+            {"is_near_miss": "有人员死亡或重伤的，是生产安全事故，应按事故报告，不能登记为较大涉险事故。"}
+        )
 
 
 def _report_time(reported_at: datetime | None) -> datetime:
@@ -160,7 +189,7 @@ def _report_time(reported_at: datetime | None) -> datetime:
 
 
 def _lock(accident: Accident) -> Accident:
-    return Accident.objects.select_for_update().get(pk=accident.pk)
+    return Accident.reports.select_for_update().get(pk=accident.pk)
 
 
 def _effective_version(accident: Accident) -> ReportVersion:
@@ -215,7 +244,12 @@ def supplement(
     if accident.response_ended_at is None:
         # The next 续报 is due one interval after this report (AC-22 ❓), at the grade known after it.
         accident.follow_up_due = now + rules.follow_up_interval(
-            figures.grade(accident.grading_rules_version) if counts else rules.AccidentGrade(accident.grade)
+            rules.reporting_grade(
+                figures.grade(accident.grading_rules_version)
+                if counts
+                else rules.AccidentGrade(accident.grade),
+                accident.is_near_miss,
+            )
         )
         accident.save(update_fields=["follow_up_due", "updated_at"])
     if not changed:
@@ -249,7 +283,9 @@ def end_response(user, accident: Accident, *, ended_at: datetime, note: str = ""
     accident.follow_up_due = None
     accident.save(update_fields=["response_ended_at", "follow_up_due", "updated_at"])
     message = f"应急处置结束（{timezone.localtime(ended_at):%Y-%m-%d %H:%M}），不再续报"
-    record_action(accident, "accident.response_ended", message + (f"。{note.strip()}" if note.strip() else ""))
+    record_action(
+        accident, "accident.response_ended", message + (f"。{note.strip()}" if note.strip() else "")
+    )
     return accident
 
 
@@ -261,7 +297,19 @@ def refresh_figures(accident: Accident, trigger: ReportVersion, now: datetime) -
     new_grade = figures.grade(accident.grading_rules_version)
     figures.apply_to(accident)
     accident.grade = new_grade.value
+    became_accident = accident.is_near_miss and bool(figures.deaths or figures.serious_injuries)
+    if became_accident:
+        # AC-04 ❓: a death or serious injury reported within the window makes the near miss an accident — from
+        # now on it has a grade and counts in the statistics.
+        accident.is_near_miss = False
     accident.save()
+    if became_accident:
+        record_action(
+            accident,
+            "accident.became_accident",
+            f"补报出现人员死亡或重伤，由较大涉险事故转为{new_grade.label}生产安全事故，计入事故统计",
+        )
+        sync_chain(accident, required_since=now)
     if new_grade is not old_grade:
         takeover = rules.takeover_possible(
             old_grade, new_grade, occurred_on(accident), trigger.as_of, accident.road_or_fire
@@ -293,7 +341,7 @@ def sync_chain(accident: Accident, required_since: datetime) -> None:
     A level that became required by a later 补报 counts its allowance from that moment, not from the day the
     accident happened (judgement: the lower level could not have known earlier).
     """
-    chain = [Level(level.value) for level in rules.reporting_chain(accident.grade_enum)]
+    chain = [Level(level.value) for level in rules.reporting_chain(accident.reporting_grade)]
     hops = {hop.level: hop for hop in accident.hops.all()}
     for level in chain:
         if level not in hops:
@@ -592,6 +640,7 @@ AUDIT_ACTIONS = {
     "accident.response_ended": "应急处置结束",
     "accident.supplemented_late": "超期补报（不计入）",
     "accident.regraded": "事故等级变更",
+    "accident.became_accident": "较大涉险事故转为事故",
     "accident.hop_recorded": "登记逐级上报",
     "accident.investigation_opened": "启动事故调查",
     "accident.investigation_extended": "延长调查期限",

@@ -40,7 +40,7 @@ def _local(value):
 
 class AccidentList(ObjectListView):
     model = Accident
-    queryset = Accident.objects.select_related("territory", "enterprise", "sector")
+    queryset = Accident.reports.select_related("territory", "enterprise", "sector")
     permission = "accidents.view_accident"
     export_permission = "accidents.export_accident"
     filterset_class = AccidentFilter
@@ -59,7 +59,13 @@ class AccidentList(ObjectListView):
         Column("统计分组", "industry_group"),
         Column("事故类别", "category_display"),
         Column("行业领域", "sector.name"),
-        Column("等级", "grade", badge=lambda a: GRADE_COLOURS.get(a.grade)),
+        Column("类型", "record_type_display"),
+        Column(
+            "等级",
+            "grade_display",
+            badge=lambda a: "info" if a.is_near_miss else GRADE_COLOURS.get(a.grade),
+        ),
+        Column("涉险情形", "near_miss_criteria_display", display=False),
         Column("死亡", "deaths"),
         Column("失踪", "missing"),
         Column("重伤", "serious_injuries"),
@@ -74,7 +80,7 @@ class AccidentList(ObjectListView):
 
 class AccidentDetail(ObjectDetailView):
     model = Accident
-    queryset = Accident.objects.select_related("territory", "enterprise", "sector", "created_by")
+    queryset = Accident.reports.select_related("territory", "enterprise", "sector", "created_by")
     permission = "accidents.view_accident"
     change_permission = "accidents.change_accident"
     edit_url = "accidents:accident_edit"
@@ -243,7 +249,10 @@ class EndResponseView(ActionView):
 
     def perform(self, form, accident):
         services.end_response(
-            self.request.user, accident, ended_at=form.cleaned_data["ended_at"], note=form.cleaned_data["note"]
+            self.request.user,
+            accident,
+            ended_at=form.cleaned_data["ended_at"],
+            note=form.cleaned_data["note"],
         )
         return "已登记应急处置结束，不再提醒续报。"
 

@@ -20,6 +20,8 @@ class EnforcementConfig(AppConfig):
                 "enforcement.measure_executed": "措施执行",
                 "enforcement.resumption_accepted": "复产验收",
                 "enforcement.document_issued": "制作执法文书",
+                "enforcement.seizure_disposed_late": "查封扣押逾期作出处理决定",
+                "enforcement.measure_lifted": "解除现场处理措施",
                 "enforcement.decision_published": "行政处罚信息公示",
                 "enforcement.decision_withdrawn": "撤下公示信息",
                 "enforcement.finding_linked": "违法行为关联案件",

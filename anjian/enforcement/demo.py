@@ -88,6 +88,19 @@ def build(ctx) -> None:
         c = case_for(findings[3], 10)
         fine(c, "20000", "R16-26")
         services.transition(c, "investigate", inspector)
+        # 查封扣押 of a non-compliant compressor: the 处理决定 is due within 15 days (HZ-46)
+        services.issue_document(
+            c,
+            "seizure",
+            inspector,
+            details={
+                "place": "压缩机房",
+                "start_on": str(ctx.today - timedelta(days=9)),
+                "days": "30",
+                "reason": "压缩机安全联锁装置拆除，不符合保障安全生产的国家标准。",
+                "items": "氢气压缩机，2D12-100，1台",
+            },
+        )
         # 告知 (hearing window open)
         c = case_for(findings[2], 20)
         fine(c, "30000", "L1-99")
@@ -106,7 +119,17 @@ def build(ctx) -> None:
             ),
             inspector,
         )
-        services.issue_document(c, "onsite_measures", inspector)
+        # 现场处理措施: a temporary stop of the tank farm for 3 months (HZ-45: 一般不超过6个月)
+        services.issue_document(
+            c,
+            "onsite_measures",
+            inspector,
+            details={
+                "measure": "stop_use",
+                "start_on": str(ctx.today - timedelta(days=40)),
+                "end_on": str(ctx.today - timedelta(days=40) + timedelta(days=90)),
+            },
+        )
         decide(c)
         services.issue_document(c, "decision_unit", inspector)
         # 执行: stop order executed, 复产验收 pending

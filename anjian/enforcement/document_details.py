@@ -50,6 +50,22 @@ SEIZURE_DISPOSALS = (
     ("destroy", "依法销毁"),
     ("transfer", "移送有关部门处理"),
 )
+# 现场处理措施 (安全生产法 第六十五条第一款第(三)项; 安全生产违法行为行政处罚办法 第十四条)
+ONSITE_KINDS = (
+    ("withdraw", "从危险区域内撤出作业人员"),
+    ("stop_production", "责令暂时停产停业"),
+    ("stop_building", "责令停止建设"),
+    ("stop_construction", "责令停止施工"),
+    ("stop_use", "责令停止使用相关设施、设备"),
+    ("other", "其他现场处理措施"),
+)
+# HZ-45 (安全生产违法行为行政处罚办法 第十四条 ✅): these temporary stops "期限一般不超过6个月；法律、行政法规另有规定的，
+# 依照其规定" — a longer period is allowed only with the law or regulation that provides it.
+TEMPORARY_STOP_KINDS = frozenset({"stop_production", "stop_building", "stop_construction", "stop_use"})
+TEMPORARY_STOP_MAX_MONTHS = 6
+# HZ-46 (同办法 第十五条 ✅): 查封、扣押的, 应当在15日内作出处理决定. The rule itself has no extension; the seizure
+# period of 行政强制法 第二十五条 (30 days, +30) is the outer limit checked on the seizure decision above.
+SEIZURE_DECISION_DAYS = 15
 COERCIVE_KINDS = (
     # 安全生产法 第七十条: 停止供电、停止供应民用爆炸物品 to a unit refusing an order that risks a major accident
     ("stop_power", "通知有关单位停止供电"),
@@ -108,8 +124,39 @@ DETAIL_FIELDS: dict[DocumentKind, list[DetailField]] = {
         DetailField("items", "查封、扣押的场所、设施或者财物", "items", help="每行一项：名称，规格，数量"),
     ],
     K.SEIZURE_DISPOSAL: [
+        DetailField(
+            "seizure",
+            "处理的查封扣押决定书",
+            "document",
+            required=False,
+            help="本案只有一份未处理的查封扣押决定书时可不选",
+        ),
         DetailField("disposal", "处理决定", "choice", choices=SEIZURE_DISPOSALS),
         DetailField("reason", "处理理由", "longtext"),
+        DetailField(
+            "late_reason",
+            "逾期作出处理决定的原因",
+            "longtext",
+            required=False,
+            help="查封、扣押之日起15日内应当作出处理决定（安全生产违法行为行政处罚办法 第十五条）；逾期的须说明原因",
+        ),
+    ],
+    K.ONSITE_MEASURES: [
+        DetailField("measure", "现场处理措施", "choice", required=False, choices=ONSITE_KINDS),
+        DetailField("start_on", "措施起始日期", "date", required=False),
+        DetailField(
+            "end_on",
+            "措施期限至",
+            "date",
+            required=False,
+            help="暂时停产停业、停止建设、停止施工、停止使用的期限一般不超过6个月（安全生产违法行为行政处罚办法 第十四条）",
+        ),
+        DetailField(
+            "longer_basis",
+            "超过6个月的法律、行政法规依据",
+            required=False,
+            help="法律、行政法规另有规定的，依照其规定（同条）",
+        ),
     ],
     K.COERCIVE_MEASURES: [
         DetailField("measure", "强制措施", "choice", choices=COERCIVE_KINDS),
@@ -319,6 +366,8 @@ def _cross_checks(kind, d: dict, case) -> dict[str, str]:
             errors["days"] = (
                 "查封、扣押的期限不得超过三十日；情况复杂经批准延长的，延长期限不得超过三十日（行政强制法 第二十五条）。"
             )
+    if kind == K.ONSITE_MEASURES:
+        errors.update(_onsite_checks(d))
     if kind == K.HEARING_RECORD:
         if any(not s["speaker"] or not s["text"] for s in d.get("statements", [])):
             errors["statements"] = "每段听证记录须写明发言人和内容。"
@@ -333,6 +382,53 @@ def _cross_checks(kind, d: dict, case) -> dict[str, str]:
         errors["as_of"] = f"计算截止日须在缴款期限（{case.payment_due}）之后（行政处罚法 第七十二条）。"
     if kind == K.COERCIVE_MEASURES and d.get("measure") == "other" and len(d.get("reason", "")) < 10:
         errors["reason"] = "其他强制措施须写明措施内容和法律依据。"
+    return errors
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the last day of a shorter month): 民法典 第二百零二条, 按照月计算期间的，到期月的
+    对应日为期间的最后一日; 没有对应日的，月末日为期间的最后一日."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+def temporary_stop_limit(start_on: date) -> date:
+    """The last day of a temporary stop of the usual maximum length (HZ-45: 一般不超过6个月)."""
+    return add_months(start_on, TEMPORARY_STOP_MAX_MONTHS)
+
+
+def seizure_decision_due(start_on: date) -> date:
+    """HZ-46: the 处理决定 is due within 15 days of the seizure (the first day not counted, 民法典 第二百零一条)."""
+    return start_on + timedelta(days=SEIZURE_DECISION_DAYS)
+
+
+def _onsite_checks(d: dict) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if d.get("measure") not in TEMPORARY_STOP_KINDS:
+        if d.get("end_on") and d.get("start_on") and d["end_on"] < d["start_on"]:
+            errors["end_on"] = "措施期限须晚于起始日期。"
+        return errors
+    # HZ-45 (安全生产违法行为行政处罚办法 第十四条): a temporary stop states its period.
+    if not d.get("start_on"):
+        errors["start_on"] = "暂时停产停业、停止建设、停止施工、停止使用须写明起始日期。"
+    if not d.get("end_on"):
+        errors["end_on"] = "暂时停产停业、停止建设、停止施工、停止使用须写明期限（一般不超过6个月）。"
+    if errors:
+        return errors
+    start, end = date.fromisoformat(d["start_on"]), date.fromisoformat(d["end_on"])
+    if end <= start:
+        errors["end_on"] = "措施期限须晚于起始日期。"
+    elif end > temporary_stop_limit(start) and not (d.get("longer_basis") or "").strip():
+        errors["longer_basis"] = (
+            f"期限一般不超过6个月（至{temporary_stop_limit(start):%Y年%m月%d日}，安全生产违法行为行政处罚办法 第十四条）；"
+            "确需超过的，请填写规定更长期限的法律、行政法规依据。"
+        )
     return errors
 
 

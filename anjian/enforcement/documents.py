@@ -130,6 +130,18 @@ def _onsite(document, case):
         Paragraph("依据《中华人民共和国安全生产法》第六十五条，现作出如下现场处理决定："),
         _measures_table(onsite or measures),
     ]
+    d = document.details or {}
+    if d.get("measure"):
+        fields = {f.name: f for f in fields_for(document.kind)}
+        text = shown(fields["measure"], d["measure"])
+        if d.get("start_on") and d.get("end_on"):
+            # HZ-45 (安全生产违法行为行政处罚办法 第十四条): the period of a temporary stop is stated on the decision.
+            text += (
+                f"，期限自{shown(fields['start_on'], d['start_on'])}至{shown(fields['end_on'], d['end_on'])}"
+            )
+        if d.get("longer_basis"):
+            text += f"（期限超过6个月的依据：{d['longer_basis']}）"
+        blocks.append(Paragraph(f"现场处理措施：{text}。"))
     return blocks, ["执法人员（签字）", "当事人（签收）"], REMEDIES, True
 
 

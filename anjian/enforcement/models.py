@@ -349,7 +349,11 @@ class Measure(Audited):
         is linked to its accident, the band narrows to that share."""
         share_min, share_max = self.provision.income_share_min, self.provision.income_share_max
         accident = self.case.accident if self.case_id and self.case.accident_id else None
-        exact = rules.SECTION_95_SHARES.get(accident.grade) if accident and self.provision.code == "L1-95" else None
+        exact = (
+            rules.SECTION_95_SHARES.get(accident.grade)
+            if accident and self.provision.code == "L1-95"
+            else None
+        )
         if exact is not None:
             share_min = share_max = exact
         return rules.income_share_band(self.income_base, share_min, share_max)
@@ -468,6 +472,11 @@ class CaseDocument(Audited):
     body = models.TextField("正文补充", blank=True)
     # What a record (笔录, 凭证, 回执) says, per kind: validated by document_details.validate_details.
     details = models.JSONField("文书内容", default=dict, blank=True)
+    # The measure's own deadline, for the reminder scan (an indexed column, set by services.issue_document):
+    # 查封扣押决定书 → the 处理决定 is due within 15 days (HZ-46, 安全生产违法行为行政处罚办法 第十五条);
+    # 现场处理措施决定书 with a temporary stop → the end of the stop period (HZ-45, 同办法 第十四条, ≤ 6 months).
+    due_on = models.DateField("处理/解除期限", null=True, blank=True, editable=False, db_index=True)
+    settled_on = models.DateField("已处理/解除日期", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="制作人", on_delete=models.PROTECT, related_name="+"
     )
@@ -722,7 +731,9 @@ class PenaltyPublication(Audited):
     (rules.redact), so later edits of the case never leak into the public page; a revoked or re-made decision
     is taken down with its reason (国办发〔2018〕118号)."""
 
-    case = models.OneToOneField(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="publication")
+    case = models.OneToOneField(
+        Case, verbose_name="案件", on_delete=models.PROTECT, related_name="publication"
+    )
     territory_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+", editable=False)
     status = models.CharField(

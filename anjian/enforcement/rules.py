@@ -594,7 +594,28 @@ _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 
 COMPOUND_SURNAMES = frozenset(
-    ["欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木", "轩辕", "呼延", "南宫", "独孤", "百里"]
+    [
+        "欧阳",
+        "司马",
+        "上官",
+        "诸葛",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "令狐",
+        "端木",
+        "轩辕",
+        "呼延",
+        "南宫",
+        "独孤",
+        "百里",
+    ]
 )
 
 
@@ -614,3 +635,34 @@ def redact(text: str, person_names: Iterable[str] = ()) -> str:
     for name in sorted({n.strip() for n in person_names if n and len(n.strip()) >= 2}, key=len, reverse=True):
         text = text.replace(name, masked_person_name(name))
     return text
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Two law-enforcement officers (rules.md EN-31) ✅
+# ---------------------------------------------------------------------------------------------------------
+
+MIN_OFFICERS = 2  # 行政处罚法 第四十二条: 执法人员不得少于两人，法律另有规定的除外
+
+
+def officers_problem(officers: Iterable, *, shortfall_hint: str = "") -> str | None:
+    """Why these people cannot act as the law-enforcement officers of a case, an inspection or an on-site measure
+    (None when they can). 行政处罚法 第四十二条 (rules.md EN-31): at least two distinct officers, each holding a
+    law-enforcement certificate (执法证); the same two-officer rule governs inspections in local 权责清单 and
+    安全生产执法程序规定. `officers` are user-like objects (pk, certificate_no, name or username)."""
+    distinct = {getattr(o, "pk", id(o)): o for o in officers if o is not None}
+    if len(distinct) < MIN_OFFICERS:
+        return "执法人员不得少于两人（行政处罚法 第四十二条）" + (
+            f"：{shortfall_hint}" if shortfall_hint else "。"
+        )
+    uncertified = [
+        getattr(o, "name", "") or getattr(o, "username", "")
+        for o in distinct.values()
+        if not (getattr(o, "certificate_no", "") or "").strip()
+    ]
+    if uncertified:
+        return (
+            "执法人员须持有执法证件（行政处罚法 第四十二条）："
+            + "、".join(uncertified)
+            + " 尚未登记执法证号。"
+        )
+    return None

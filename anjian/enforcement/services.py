@@ -62,6 +62,21 @@ def large_fine_threshold():
     return None if value in (None, "") else Decimal(str(value))
 
 
+def large_fine_threshold_note() -> str:
+    """Which 较大数额罚款 threshold the hearing rule uses and where it comes from, for the case page. The domain
+    notes give no national default (rules.md EN-15: provinces and ministries set it), so none is shipped."""
+    threshold = large_fine_threshold()
+    if threshold is None:
+        return (
+            "本系统未配置较大数额罚款标准（行政处罚法 第六十三条第一款第(一)项由省、自治区、直辖市或国务院部门规定）："
+            "罚款是否须告知听证，请按本地规定判断；责令停产停业、关闭等处罚仍自动告知听证。"
+        )
+    return (
+        f"较大数额罚款标准：{rules.format_yuan(threshold)}（本系统按本地规定配置；行政处罚法 第六十三条第一款第(一)项），"
+        "拟罚款达到该数额的，告知当事人有权要求听证。"
+    )
+
+
 # --- guards ------------------------------------------------------------------------------------------------
 
 
@@ -82,18 +97,11 @@ def _penalties(case: Case):
 
 def _guard_officers(case: Case) -> str | None:
     """行政处罚法 第四十二条 (rules.md EN-31): 执法人员不得少于两人, each holding a law-enforcement certificate.
-    Checked before the party is told of an intended penalty and before the decision."""
-    officers = [u for u in (case.handler, case.co_handler) if u is not None]
-    if len(officers) < 2 or case.handler_id == case.co_handler_id:
-        return "执法人员不得少于两人（行政处罚法 第四十二条）：请先在案件中指定持有执法证的协办人。"
-    uncertified = [u.name or u.username for u in officers if not (u.certificate_no or "").strip()]
-    if uncertified:
-        return (
-            "执法人员须持有执法证件（行政处罚法 第四十二条）："
-            + "、".join(uncertified)
-            + " 尚未登记执法证号。"
-        )
-    return None
+    Checked before the party is told of an intended penalty, before the decision and before an on-site or
+    compulsory measure is issued (rules.officers_problem is shared with inspection records)."""
+    return rules.officers_problem(
+        (case.handler, case.co_handler), shortfall_hint="请先在案件中指定持有执法证的协办人。"
+    )
 
 
 def _guard_notify(case: Case, user, params) -> str | None:
@@ -353,7 +361,8 @@ def _record_closure(measure: Measure, enterprise) -> None:
         reason=f"{case.title}。{case.facts}"[:2000],
         decision_no=decision_no,
         # 第一百一十五条: 关闭 is decided by the county-level-or-above government at the department's request.
-        decided_by=(measure.details or "").strip()[:100] or f"县级以上人民政府（{case.organisation.name}提请）",
+        decided_by=(measure.details or "").strip()[:100]
+        or f"县级以上人民政府（{case.organisation.name}提请）",
         decided_on=case.decided_on or measure.executed_on or timezone.localdate(),
         executed_on=measure.executed_on or timezone.localdate(),
     )
@@ -522,6 +531,12 @@ DOCUMENT_STAGES = {
 }
 
 
+# Measures taken on the spot against the unit: issued only by two certified officers (EN-31).
+OFFICER_DOCUMENTS = frozenset(
+    {DocumentKind.ONSITE_MEASURES, DocumentKind.SEIZURE, DocumentKind.COERCIVE_MEASURES}
+)
+
+
 @dataclass(frozen=True)
 class DocumentFacts:
     """What the document guards read besides the case row, fetched once for all kinds (two queries)."""
@@ -540,6 +555,12 @@ class DocumentFacts:
 def _document_guard(case: Case, kind: DocumentKind, today: date, facts: DocumentFacts) -> str | None:
     """What else a document needs besides the stage; None when it may be made."""
     K = DocumentKind
+    if kind in OFFICER_DOCUMENTS:
+        # 行政处罚法 第四十二条 (EN-31); 行政强制法 第十八条第(二)项: 由两名以上行政执法人员实施 — on-site and
+        # compulsory measures are taken by two certified officers, like the penalty itself.
+        why = _guard_officers(case)
+        if why:
+            return why
     if kind == K.DECISION_PERSON and not case.responsible_persons.strip() and case.party_kind != "person":
         return "本案没有个人当事人（责任人员），不能制作个人处罚决定书。"
     if kind == K.REVIEW_OPINION and not facts.has_rectification_order:
@@ -610,6 +631,9 @@ def issue_document(
         if why:
             raise ValidationError(why)
         cleaned = validate_details(kind, details or {}, case)
+        seizure = (
+            _seizure_to_dispose(case, cleaned, issued_on) if kind == DocumentKind.SEIZURE_DISPOSAL else None
+        )
         issuer = case.organisation
         seq = next_document_number(f"enforcement.{kind.value}.{issuer.pk}", issued_on.year)
         prefix = (issuer.short_name or issuer.name) + DOCUMENT_CODES[kind]
@@ -625,10 +649,90 @@ def issue_document(
             issuer=issuer,
             body=body,
             details=cleaned,
+            due_on=_document_due_on(kind, cleaned),
             created_by=user,
         )
         record_action(case, "enforcement.document_issued", f"制作{kind.label}：{document.number}")
+        if seizure is not None:
+            seizure.settled_on = issued_on
+            seizure.save(update_fields=["settled_on"])
+            if issued_on > seizure.due_on:
+                record_action(
+                    case,
+                    "enforcement.seizure_disposed_late",
+                    f"{seizure.number} 的处理决定逾期作出（期限 {seizure.due_on}，安全生产违法行为行政处罚办法 第十五条）："
+                    + cleaned["late_reason"],
+                )
     return document
+
+
+def _document_due_on(kind: DocumentKind, details: dict) -> date | None:
+    """The deadline a measure document starts (indexed for the reminder scan; see CaseDocument.due_on)."""
+    from .document_details import TEMPORARY_STOP_KINDS, seizure_decision_due
+
+    if kind == DocumentKind.SEIZURE and details.get("start_on"):
+        return seizure_decision_due(date.fromisoformat(details["start_on"]))  # HZ-46: 15 days
+    if kind == DocumentKind.ONSITE_MEASURES and details.get("measure") in TEMPORARY_STOP_KINDS:
+        return date.fromisoformat(details["end_on"])  # HZ-45: the end of the stop period
+    return None
+
+
+def _seizure_to_dispose(case: Case, details: dict, issued_on: date) -> CaseDocument:
+    """The 查封扣押决定书 a 处理决定 disposes of (HZ-46): the one named, or the case's only open one. A decision after
+    the 15 days is not refused — the seized things must still be released or dealt with — but it must say why it
+    is late, and the lateness is written on the case's history."""
+    open_seizures = case.documents.filter(
+        kind=DocumentKind.SEIZURE, settled_on__isnull=True
+    ).select_for_update()
+    if details.get("seizure"):
+        seizure = open_seizures.filter(number=details["seizure"]).first()
+        if seizure is None:
+            raise ValidationError({"seizure": "所选文书不是本案尚未处理的查封扣押决定书。"})
+    else:
+        candidates = list(open_seizures[:2])
+        if len(candidates) != 1:
+            why = (
+                "本案没有尚未处理的查封扣押决定书。"
+                if not candidates
+                else "本案有多份未处理的查封扣押决定书，请选择要处理的一份。"
+            )
+            raise ValidationError({"seizure": why})
+        seizure = candidates[0]
+        details["seizure"] = seizure.number
+    if seizure.due_on and issued_on > seizure.due_on and not (details.get("late_reason") or "").strip():
+        raise ValidationError(
+            {
+                "late_reason": f"查封、扣押之日起15日内应当作出处理决定（安全生产违法行为行政处罚办法 第十五条），"
+                f"{seizure.number} 的期限为 {seizure.due_on}，已逾期：请说明逾期原因。"
+            }
+        )
+    return seizure
+
+
+@transaction.atomic
+def lift_onsite_measure(
+    document: CaseDocument, user, lifted_on: date | None = None, note: str = ""
+) -> CaseDocument:
+    """解除现场处理措施 (e.g. the temporary stop ends after 复产审查): the measure's period is no longer watched
+    (HZ-45). Only the case's handlers' roles may; the lifting is on the case's history."""
+    if user.role not in HANDLER_ROLES:
+        raise PermissionDenied("您的角色无权解除现场处理措施。")
+    locked = CaseDocument.objects.select_for_update().select_related("case").get(pk=document.pk)
+    ensure_in_scope(user, locked.case)
+    if locked.kind != DocumentKind.ONSITE_MEASURES or locked.due_on is None:
+        raise ValidationError("只有写明期限的暂时停产停业、停止建设、停止施工、停止使用措施可以登记解除。")
+    if locked.settled_on:
+        raise ValidationError(f"该措施已于{locked.settled_on}解除。")
+    lifted_on = lifted_on or timezone.localdate()
+    if lifted_on < locked.issued_on:
+        raise ValidationError("解除日期不能早于措施决定日期。")
+    locked.settled_on = lifted_on
+    locked.save(update_fields=["settled_on"])
+    message = f"解除{locked.number}的现场处理措施（{lifted_on}）" + (
+        f"：{note.strip()}" if note.strip() else ""
+    )
+    record_action(locked.case, "enforcement.measure_lifted", message)
+    return locked
 
 
 # --- findings: rectification never replaces a penalty ------------------------------------------------------

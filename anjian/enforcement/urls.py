@@ -27,6 +27,11 @@ urlpatterns = [
         name="measure_resumption",
     ),
     path("cases/<int:pk>/documents/", views.DocumentIssue.as_view(), name="document_issue"),
+    path(
+        "cases/<int:pk>/documents/<int:document_pk>/lift/",
+        views.MeasureLift.as_view(),
+        name="measure_lift",
+    ),
     path("cases/<int:pk>/documents/new/<str:kind>/", views.DocumentNew.as_view(), name="document_new"),
     path("cases/<int:pk>/file/", views.CaseFile.as_view(), name="case_file"),
     path("cases/<int:pk>/file.pdf", views.CaseFile.as_view(), {"fmt": "pdf"}, name="case_file_pdf"),

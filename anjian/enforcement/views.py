@@ -154,6 +154,8 @@ class CaseDetail(ObjectDetailView):
             "action_form": forms.ActionForm(),
             "publication": PenaltyPublication.objects.filter(case=obj).first(),
             "source_tips": tips_linked_to(obj, user),
+            "today": timezone.localdate(),
+            "hearing_threshold_note": services.large_fine_threshold_note(),
         }
 
 
@@ -348,6 +350,26 @@ class MeasureResumption(MeasureObjectMixin, View):
         except ValidationError as exc:
             return self.done(case, error=_errors(exc))
         return self.done(case, "复产验收已登记，单位可以恢复生产经营。")
+
+
+class MeasureLift(CaseObjectMixin, View):
+    """解除 a temporary stop recorded by a 现场处理措施决定书 (HZ-45): its period is no longer watched."""
+
+    def post(self, request, pk, document_pk):
+        case = self.case()
+        document = get_object_or_404(CaseDocument, pk=document_pk, case=case)
+        form = forms.ResumptionForm(request.POST)
+        form.is_valid()
+        try:
+            services.lift_onsite_measure(
+                document,
+                request.user,
+                form.cleaned_data.get("accepted_on"),
+                form.cleaned_data.get("opinion") or "",
+            )
+        except ValidationError as exc:
+            return self.done(case, error=_errors(exc))
+        return self.done(case, f"已登记解除{document.number}的现场处理措施。")
 
 
 class DocumentIssue(CaseObjectMixin, View):

@@ -15,9 +15,25 @@ from anjian.core.scope import restrict
 from anjian.notifications.protocols import DeadlineItem, TodoItem
 from anjian.notifications.recipients import sector_regulator
 
-from .models import OPEN_STATUSES, ExtensionRequest, Hazard, HazardSupervision, Status
+from .models import (
+    OPEN_STATUSES,
+    DirectReport,
+    DirectReportStatus,
+    ExtensionRequest,
+    Hazard,
+    HazardSupervision,
+    Status,
+    StopOrder,
+)
 
-DEADLINE_KINDS = {"hazard.rectification": "隐患整改期限", "hazard.supervision": "挂牌督办期限"}
+DEADLINE_KINDS = {
+    "hazard.rectification": "隐患整改期限",
+    "hazard.supervision": "挂牌督办期限",
+    # HZ-20 (安全生产法 第四十六条第二款): the department deals with a safety manager's direct report in time.
+    "hazard.direct_report": "重大事故隐患直接报告处理期限",
+    # HZ-45 (安全生产违法行为行政处罚办法 第十四条): a stop ordered for a major hazard normally ends within 6 months.
+    "hazard.stop_period": "重大事故隐患停产停业期限（一般不超过6个月）",
+}
 
 
 def _end_of(day) -> datetime:
@@ -57,6 +73,36 @@ def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
                 supervisor=hazard.supervising_org
                 or sector_regulator(hazard.sector_id, hazard.territory_path, regulators),
             )
+    elif kind == "hazard.direct_report":
+        yield from _direct_report_items(last_day)
+    elif kind == "hazard.stop_period":
+        stopped = (
+            Hazard.objects.filter(
+                stop_review_due__lte=last_day, resumption_approved_at__isnull=True, status__in=OPEN_STATUSES
+            )
+            .exclude(stop_order=StopOrder.NONE)
+            .select_related("enterprise", "sector", "supervising_org")
+            .order_by("stop_review_due", "id")
+        )
+        regulators = {}
+        for hazard in stopped.iterator(chunk_size=500):
+            level1, level2 = _escalation(hazard)
+            yield DeadlineItem(
+                kind=kind,
+                obj=hazard,
+                due_at=_end_of(hazard.stop_review_due),
+                title=f"{hazard.enterprise.name}：{hazard.number} 停产停业将满6个月，须复产审查或依法作出处理",
+                url=hazard.get_absolute_url(),
+                # the department that ordered the stop reviews it (R16 第二十三条); the office is told if it does not
+                responsible=level1,
+                escalation=(level2,),
+                territory_path=hazard.territory_path,
+                unit=hazard.supervising_org
+                or sector_regulator(hazard.sector_id, hazard.territory_path, regulators),
+                role=Role.INSPECTOR,
+                supervisor=hazard.supervising_org
+                or sector_regulator(hazard.sector_id, hazard.territory_path, regulators),
+            )
     elif kind == "hazard.supervision":
         listings = (
             HazardSupervision.objects.filter(is_active=True, deadline__lte=last_day)
@@ -78,6 +124,36 @@ def deadline_items(kind: str, due_before: datetime) -> Iterable[DeadlineItem]:
                 role=Role.ENTERPRISE,
                 supervisor=listing.supervising_org,
             )
+
+
+def _direct_report_items(last_day) -> Iterable[DeadlineItem]:
+    reports = (
+        DirectReport.objects.filter(status=DirectReportStatus.SUBMITTED, due_on__lte=last_day)
+        .select_related("enterprise", "supervising_org__territory")
+        .order_by("due_on", "id")
+    )
+    for report in reports.iterator(chunk_size=500):
+        org = report.supervising_org
+        staff = tuple(_users(organisation_id=org.pk, role__in=[Role.INSPECTOR, Role.OFFICE]))
+        parent_id = org.territory.parent_id if org.territory_id else None
+        above = tuple(_users(role=Role.OFFICE, territory_id=parent_id)) if parent_id else ()
+        offices = tuple(
+            u for u in _users(role=Role.OFFICE) if report.territory_path.startswith(u.territory_path)
+        )
+        yield DeadlineItem(
+            kind="hazard.direct_report",
+            obj=report,
+            due_at=_end_of(report.due_on),
+            title=f"{report.enterprise.name}：重大事故隐患直接报告待处理",
+            url=report.get_absolute_url(),
+            responsible=staff,
+            # level 1: the county's 安委办; level 2: the office of the government above the department
+            escalation=(offices, above),
+            territory_path=report.territory_path,
+            unit=org,
+            role=Role.INSPECTOR,
+            supervisor=org,
+        )
 
 
 def _supervision_escalation(listing) -> tuple[tuple, ...]:
@@ -134,7 +210,24 @@ def todo_items(user) -> Iterable[TodoItem]:
             pending_basis = visible.filter(major_basis_pending=True, status__in=OPEN_STATUSES)
             for hazard in pending_basis.order_by("id")[:50]:
                 items.append(_todo(hazard, "补充判定依据", today))
-    elif user.role == Role.OFFICE and user.organisation_id:
+    if user.role in (Role.INSPECTOR, Role.OFFICE) and user.organisation_id:
+        # HZ-20: direct reports of safety managers waiting for this department (安全生产法 第四十六条第二款).
+        waiting = restrict(DirectReport.objects.all(), user).filter(
+            status=DirectReportStatus.SUBMITTED, supervising_org_id=user.organisation_id
+        )
+        for report in waiting.select_related("enterprise").order_by("due_on", "id")[:50]:
+            items.append(
+                TodoItem(
+                    title=f"{report.enterprise.name}：重大事故隐患直接报告",
+                    url=report.get_absolute_url(),
+                    action="核查处理",
+                    due_at=_end_of(report.due_on),
+                    overdue=report.due_on < today,
+                    kind="hazard.direct_report",
+                    obj=report,
+                )
+            )
+    if user.role == Role.OFFICE and user.organisation_id:
         listed = visible.filter(
             supervising_org_id=user.organisation_id, status__in=[Status.REPORTED, Status.ACCEPTED]
         )

@@ -154,12 +154,54 @@ def build(ctx) -> None:
     # The daily scan flags the open hazards whose deadline has passed.
     services.refresh_overdue(ctx.today)
     _list_some(ctx, office, towns)
+    direct = _direct_reports(ctx, inspectors)
     ctx.log.append(
         f"隐患 {made + suggested + pending} 条（逾期 {Hazard.objects.filter(is_overdue=True).count()} 条，"
         f"重大 {Hazard.objects.filter(grade='major').count()} 条，"
         f"挂牌督办 {Hazard.objects.exclude(supervision_level=0).count()} 条；"
-        f"按推荐条款判定 {suggested} 条，历史台账导入待补充判定依据 {pending} 条）"
+        f"按推荐条款判定 {suggested} 条，历史台账导入待补充判定依据 {pending} 条；"
+        f"安全生产管理人员直接报告 {direct} 件）"
     )
+
+
+def _direct_reports(ctx, inspectors) -> int:
+    """HZ-20 (安全生产法 第四十六条第二款): enterprise A's safety manager reports two major hazards the unit left
+    alone — one the department has dealt with, one waiting on its to-do list."""
+    from . import direct_reports
+    from .models import DirectReport
+
+    manager = ctx.users.get("qiye_a")
+    if manager is None or manager.enterprise_id is None:
+        return 0
+    with acting_as(user=manager):
+        handled = direct_reports.submit(
+            DirectReport(
+                description="液氨储罐区可燃气体报警仪已停用两周，生产照常进行",
+                location="液氨储罐区",
+                reported_to_unit_on=ctx.today - timedelta(days=10),
+                unit_response="已书面报告分管副总，答复“等检修期再说”，未采取措施",
+            ),
+            manager,
+        )
+        waiting = direct_reports.submit(
+            DirectReport(
+                description="氯化釜紧急冷却系统旁路运行，联锁未投用",
+                location="一号车间",
+                reported_to_unit_on=ctx.today - timedelta(days=4),
+                unit_response="已口头报告总经理两次，未安排整改",
+            ),
+            manager,
+        )
+    department = [u for u in inspectors if u.organisation_id == handled.supervising_org_id]
+    handler = department[0] if department else ctx.users["anweiban"]
+    with acting_as(user=handler):
+        direct_reports.handle(
+            handled,
+            handler,
+            outcome="not_major",
+            note="现场核查：报警仪已恢复运行并校验合格，不构成重大事故隐患；已责令单位加强报警仪日常维护",
+        )
+    return 2 if waiting else 1
 
 
 # (sector code, description as an inspector types it, location)

@@ -19,6 +19,10 @@ PERMISSIONS = {
     # 市级核查: the city office draws and checks; the counties and towns read the verdicts on their hazards.
     "hazards.view_verification": frozenset({R.OFFICE, R.INSPECTOR, R.TOWN, R.LEADER}),
     "hazards.change_verification": frozenset({R.OFFICE}),
+    # 直接报告 (HZ-20, 安全生产法 第四十六条第二款): a unit's safety manager reports; the department handles.
+    "hazards.view_directreport": READERS,
+    "hazards.add_directreport": frozenset({R.ENTERPRISE}),
+    "hazards.handle_directreport": frozenset({R.OFFICE, R.INSPECTOR}),
     "hazards.view_majorhazardcriterion": READERS,
     "hazards.change_majorhazardcriterion": frozenset({R.OFFICE}),
 }

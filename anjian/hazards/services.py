@@ -5,6 +5,7 @@ TransitionRefused with the Chinese reason, write, record a named action on the h
 notifications after commit. Pages, the API, the importer, inspections and the demo all call these.
 """
 
+import calendar
 import os
 from dataclasses import replace
 from datetime import date
@@ -197,6 +198,7 @@ def register_hazard(
         deadline=deadline,
         is_overdue=bool(deadline and deadline < timezone.localdate()),
         stop_order=stop_order,
+        stop_review_due=stop_period_end(timezone.localdate()) if stop_order != StopOrder.NONE else None,
     )
     hazard.full_clean(exclude=["number", "territory", "enterprise", "found_by", "inspection", "sector"])
     hazard.save()
@@ -394,12 +396,24 @@ def close_on_spot(hazard, *, actor, confirmed_by=None) -> Hazard:
     return hazard
 
 
+STOP_PERIOD_MONTHS = 6  # HZ-45, 安全生产违法行为行政处罚办法 第十四条: 期限一般不超过6个月
+
+
+def stop_period_end(start: date) -> date:
+    """The day a temporary stop ordered on `start` reaches 6 months (民法典 第二百零二条: 到期月的对应日; 没有对应日的，
+    月末日). The department then reviews resumption (R16 第二十三条) or takes a further decision."""
+    month = start.month - 1 + STOP_PERIOD_MONTHS
+    year, month = start.year + month // 12, month % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
 @transaction.atomic
 def order_stop(hazard, *, actor, kind=StopOrder.PARTIAL, reason="") -> Hazard:
     # 安全生产法 第六十五条第一款第三项 (rules.md HZ-41).
     if kind not in (StopOrder.PARTIAL, StopOrder.TOTAL):
         raise ValidationError({"kind": "请选择局部或全部停产停业。"})
     hazard = _lock(hazard, actor, "order_stop", {})
+    hazard.stop_review_due = stop_period_end(timezone.localdate())
     hazard.stop_order = kind
     hazard.save()
     record_action(

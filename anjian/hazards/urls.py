@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_criteria, views_verification
+from . import views, views_criteria, views_direct_reports, views_verification
 
 app_name = "hazards"
 
@@ -13,6 +13,14 @@ urlpatterns = [
     path("<int:pk>/order.<str:fmt>", views.RectificationOrderView.as_view(), name="rectification_order"),
     path("reviews/<int:pk>/opinion.<str:fmt>", views.ReviewOpinionView.as_view(), name="review_opinion"),
     path("photos/<int:pk>/", views.PhotoView.as_view(), name="photo"),
+    # 直接报告 (HZ-20: a safety manager reports a major hazard to the supervising department)
+    path("direct-reports/", views_direct_reports.DirectReportList.as_view(), name="direct_report_list"),
+    path("direct-reports/new/", views_direct_reports.DirectReportCreate.as_view(), name="direct_report_add"),
+    path(
+        "direct-reports/<int:pk>/",
+        views_direct_reports.DirectReportDetail.as_view(),
+        name="direct_report_detail",
+    ),
     # 市级核查 (the city re-checks a sample of the counties' closures)
     path("verification/", views_verification.VerificationListView.as_view(), name="verification"),
     path(

@@ -58,6 +58,17 @@ def build(ctx) -> None:
         certificate_no="99010220003",
         phone="13900000007",
     )
+    # 行政处罚法 第四十二条 (EN-31): county inspections go out in pairs of certified officers — the housing
+    # department's second officer, so that its construction-site tasks get two as well.
+    zhujian2 = ctx.users.get("zhujian2") or ctx.add_user(
+        "zhujian2",
+        "孙监督",
+        Role.INSPECTOR,
+        zhujian.territory,
+        zhujian.organisation,
+        certificate_no="99010220004",
+        phone="13900000008",
+    )
     district, today = ctx.district, ctx.today
     quarter = (today.month - 1) // 3 + 1
     quarter_start = today.replace(month=3 * (quarter - 1) + 1, day=1)
@@ -87,7 +98,7 @@ def build(ctx) -> None:
         organisation=office.organisation,
         risk_levels=["major", "high"],
         sectors=["hazchem", "construction"],
-        inspectors=[yingji, yingji2, zhujian],
+        inspectors=[yingji, yingji2, zhujian, zhujian2],
         description="红色、橙色风险单位每季度全覆盖检查一次（分级分类监管）。",
         created_by=office,
     )
@@ -190,7 +201,7 @@ def build(ctx) -> None:
         end_date=today + timedelta(days=45),
         territory=district,
         organisation=office.organisation,
-        inspectors=[yingji, yingji2, zhujian],
+        inspectors=[yingji, yingji2, zhujian, zhujian2],
         description="按重点检查对象排序选取得分最高的单位，逐家检查；排序理由记录在任务上。",
         created_by=office,
     )

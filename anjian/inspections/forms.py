@@ -9,6 +9,7 @@ from anjian.core.roles import Role
 from anjian.core.scope import restrict, scope_for
 from anjian.registry.models import Enterprise, RiskColour
 
+from . import services
 from .models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -151,6 +152,12 @@ class InspectionForm(ScopedModelForm):
             self.add_error("sector", "行业部门的检查须选择本部门监管的行业领域。")
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             raise ValidationError("经纬度须同时填写。")
+        inspectors = data.get("inspectors")
+        if inspectors is not None and data.get("level"):
+            # 行政处罚法 第四十二条 (EN-31): an enforcement inspection names two certified officers.
+            why = services.officers_problem(data["level"], list(inspectors))
+            if why:
+                self.add_error("inspectors", why)
         return data
 
 

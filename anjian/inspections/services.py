@@ -24,6 +24,7 @@ from anjian.core.models import TerritoryKind
 from anjian.core.permissions import has_perm
 from anjian.core.roles import Role
 from anjian.core.scope import ensure_in_scope, restrict, scope_for
+from anjian.enforcement import rules as enforcement_rules
 
 from .models import (
     FollowUp,
@@ -164,25 +165,39 @@ def build_tasks(plan: InspectionPlan, enterprises) -> list[InspectionTask]:
     plan_sector_ids = set(plan.sectors.values_list("pk", flat=True))
     pool = list(plan.inspectors.select_related("organisation", "territory").order_by("id"))
     load = {u.pk: plan.tasks.filter(inspector=u).count() for u in pool}
+    # 行政处罚法 第四十二条 (EN-31): a task of an enforcement plan (county/city level) goes to two officers when the
+    # pool has two eligible ones; `save_tasks` stores the second as the task's co-inspector.
+    officers = 2 if is_enforcement_inspection(plan.level) else 1
     tasks = []
     for enterprise in enterprises:
         sector = _task_sector(enterprise, plan_sector_ids)
-        eligible = [u for u in pool if _eligible(u, sector)]
-        inspector = min(eligible, key=lambda u: (load[u.pk], u.pk)) if eligible else None
-        if inspector is not None:
-            load[inspector.pk] += 1
-        tasks.append(
-            InspectionTask(
-                plan=plan,
-                enterprise=enterprise,
-                territory=enterprise.territory,
-                territory_path=enterprise.territory.path,
-                sector=sector,
-                inspector=inspector,
-                due_date=plan.end_date,
-            )
+        eligible = sorted((u for u in pool if _eligible(u, sector)), key=lambda u: (load[u.pk], u.pk))
+        chosen = eligible[:officers]
+        for user in chosen:
+            load[user.pk] += 1
+        task = InspectionTask(
+            plan=plan,
+            enterprise=enterprise,
+            territory=enterprise.territory,
+            territory_path=enterprise.territory.path,
+            sector=sector,
+            inspector=chosen[0] if chosen else None,
+            due_date=plan.end_date,
         )
+        task.assigned_co_inspectors = chosen[1:]
+        tasks.append(task)
     return tasks
+
+
+def save_tasks(tasks: list[InspectionTask]) -> None:
+    """Insert tasks made by build_tasks, with their co-inspectors (two statements)."""
+    InspectionTask.objects.bulk_create(tasks)
+    through = InspectionTask.co_inspectors.through
+    through.objects.bulk_create(
+        through(inspectiontask_id=task.pk, user_id=user.pk)
+        for task in tasks
+        for user in getattr(task, "assigned_co_inspectors", ())
+    )
 
 
 def generate_tasks(*, actor, plan: InspectionPlan) -> int:
@@ -196,7 +211,7 @@ def generate_tasks(*, actor, plan: InspectionPlan) -> int:
         existing = set(plan.tasks.values_list("enterprise_id", flat=True))
         candidates = candidate_enterprises(plan).prefetch_related("sectors").select_related("territory")
         new_tasks = build_tasks(plan, [e for e in candidates if e.pk not in existing])
-        InspectionTask.objects.bulk_create(new_tasks)
+        save_tasks(new_tasks)
         if new_tasks:
             record_action(plan, "inspections.tasks_generated", f"按检查范围生成任务 {len(new_tasks)} 项")
     return len(new_tasks)
@@ -324,6 +339,45 @@ def _copy_template_items(inspection: Inspection) -> None:
     )
 
 
+# --- two law-enforcement officers (rules.md EN-31) --------------------------------------------------------
+
+# Which records are law-enforcement inspections (执法检查): the county- and city-level records, made by
+# departments with supervisory duty (安全生产法 第六十五条, 第六十八条: 现场检查记录 signed by the inspectors).
+# 企业自查 is the unit's own duty (第四十一条); 镇办巡查 is a town government's patrol (乡镇 are not
+# 安全生产监督管理部门 unless a province delegates enforcement to them); 督查组反馈 records what a higher
+# government's supervision team found about local work. None of those is an administrative enforcement act, so the
+# two-officer rule applies to them only when they record an on-site stop measure (below).
+ENFORCEMENT_LEVELS = frozenset({Level.COUNTY, Level.CITY})
+# On-site measures (现场处理措施, 安全生产法 第六十五条第一款第(三)项): 责令暂时停产停业 at any government level;
+# 临时管控措施 ordered in an enforcement inspection.
+STOP_FOLLOW_UPS = frozenset({FollowUp.PARTIAL_STOP, FollowUp.TOTAL_STOP})
+ONSITE_MEASURE_FOLLOW_UPS = STOP_FOLLOW_UPS | {FollowUp.INTERIM}
+
+
+def is_enforcement_inspection(level) -> bool:
+    return level in ENFORCEMENT_LEVELS
+
+
+def needs_two_officers(level, follow_ups=()) -> bool:
+    """Whether the record must name two certified officers: an enforcement inspection, or an on-site stop
+    measure recorded by a government inspector (a unit's self-check records its own measures)."""
+    if level == Level.SELF:
+        return False
+    return is_enforcement_inspection(level) or any(f in STOP_FOLLOW_UPS for f in follow_ups)
+
+
+def officers_problem(level, inspectors, follow_ups=()) -> str | None:
+    """行政处罚法 第四十二条 (EN-31; 安全生产执法程序规定): an enforcement inspection, and any on-site measure, is
+    made by at least two distinct officers holding enforcement certificates. None when the record may stand."""
+    if not needs_two_officers(level, follow_ups):
+        return None
+    what = "现场处理措施" if not is_enforcement_inspection(level) else "执法检查（县级、市级检查）"
+    return enforcement_rules.officers_problem(
+        inspectors,
+        shortfall_hint=f"{what}须由两名以上持有执法证的执法人员实施，请在“检查人员”中增加一名持证执法人员。",
+    )
+
+
 def check_inspection_rules(inspection: Inspection, actor) -> None:
     """Who may record which level (raises ValidationError)."""
     if actor.role == Role.ENTERPRISE:
@@ -339,11 +393,16 @@ def check_inspection_rules(inspection: Inspection, actor) -> None:
         raise ValidationError("举报投诉核查须填写举报投诉编号。")
 
 
-def create_inspection(*, actor, inspection: Inspection, inspectors=()) -> Inspection:
-    """Save a new inspection (built by a form or serializer, not yet saved): number, items from the template."""
+def create_inspection(*, actor, inspection: Inspection, inspectors=(), require_officers=True) -> Inspection:
+    """Save a new inspection (built by a form or serializer, not yet saved): number, items from the template.
+    An enforcement inspection names two certified officers from the start (EN-31); a draft opened from a plan's
+    task (`require_officers=False`) may start with the task's inspector and is completed only with two."""
     if not has_perm(actor, "inspections.add_inspection"):
         raise PermissionDenied("您的角色无权新建检查记录。")
     check_inspection_rules(inspection, actor)
+    why = officers_problem(inspection.level, list(inspectors) or [actor]) if require_officers else None
+    if why:
+        raise ValidationError({"inspectors": why})
     with transaction.atomic():
         inspection.territory = inspection.enterprise.territory
         inspection.number = new_inspection_number((inspection.inspected_on or timezone.localdate()).year)
@@ -390,7 +449,9 @@ def start_from_task(*, actor, task: InspectionTask) -> Inspection:
     people = [u for u in [task.inspector, *task.co_inspectors.all()] if u is not None] or [actor]
     if actor not in people:
         people.append(actor)
-    return create_inspection(actor=actor, inspection=inspection, inspectors=people)
+    # A plan may assign one inspector per task: the draft opens, and the record cannot be completed until a
+    # second certified officer is named on it (completion_problems, EN-31).
+    return create_inspection(actor=actor, inspection=inspection, inspectors=people, require_officers=False)
 
 
 def _template_for(sector):
@@ -501,11 +562,17 @@ def completion_problems(inspection: Inspection) -> list[str]:
     inspectors = list(inspection.inspectors.all())
     if not inspectors:
         problems.append("请填写检查人员。")
-    if inspection.level in (Level.COUNTY, Level.CITY):
+    if inspection.level in ENFORCEMENT_LEVELS:
         # 行政处罚法 第五十五条: 执法人员应当主动出示执法证件 — the record carries each inspector's certificate.
         missing = [u.get_full_name() for u in inspectors if not u.certificate_no]
         if missing:
             problems.append(f"检查人员 {'、'.join(missing)} 没有执法证号，不能作为县级、市级检查人员。")
+    if inspectors:
+        why = officers_problem(inspection.level, inspectors, [i.follow_up for i in items])
+        # (for an enforcement inspection a missing certificate is reported just above)
+        already_said = inspection.level in ENFORCEMENT_LEVELS and why and "执法证件" in why
+        if why and not already_said:
+            problems.append(why)
     if not inspection.inspector_signature:
         problems.append("检查人员尚未签名。")
     if inspection.level != Level.SELF and not inspection.unit_signed_at:

@@ -331,7 +331,7 @@ def select_priority_units(*, actor, plan, count: int) -> list:
     already drawn or generated keeps its task) carrying its rank, score and reasons. Units already chosen are
     skipped, and a unit scoring 0 has no reason to be a 重点 unit. Returns the tasks marked, best first."""
     from . import services
-    from .models import InspectionPlan, InspectionTask, PlanStatus
+    from .models import InspectionPlan, PlanStatus
 
     if not has_perm(actor, VIEW_PERMISSION):
         raise PermissionDenied("您的角色无权使用重点检查排序。")
@@ -362,7 +362,7 @@ def select_priority_units(*, actor, plan, count: int) -> list:
             task.priority_score = row.score
             task.priority_reasons = [r.as_dict() for r in row.reasons]
             marked.append(task)
-        InspectionTask.objects.bulk_create(new_tasks)
+        services.save_tasks(new_tasks)
         for task in marked:
             if task not in new_tasks:  # drawn or generated before: keep the task, add why it is a 重点 unit
                 task.save(update_fields=["priority_rank", "priority_score", "priority_reasons"])

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from anjian.core.api.serializers import CleanModelSerializer, CleanSerializer, ScopedModelSerializer
 
 from .. import services
-from ..models import Accident, Investigation, ReportHop, ReportVersion, ResponsibleParty
+from ..models import Accident, Investigation, NearMissCriterion, ReportHop, ReportVersion, ResponsibleParty
 
 
 def django_errors(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -134,8 +134,9 @@ class InvestigationSerializer(CleanModelSerializer):
 class AccidentSerializer(ScopedModelSerializer):
     """Read and change the descriptive fields; figures and grade change only through 补报."""
 
-    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
+    grade_display = serializers.CharField(read_only=True, help_text="较大涉险事故不划分事故等级")
     category_display = serializers.CharField(read_only=True)
+    record_type_display = serializers.CharField(read_only=True)
 
     class Meta:
         model = Accident
@@ -153,6 +154,9 @@ class AccidentSerializer(ScopedModelSerializer):
             "category_display",
             "industry_group",
             "kind",
+            "is_near_miss",
+            "near_miss_criteria",
+            "record_type_display",
             "summary",
             "measures",
             "deaths",
@@ -174,6 +178,8 @@ class AccidentSerializer(ScopedModelSerializer):
             "unit_received_at",
             "industry_group",
             "kind",
+            "is_near_miss",
+            "near_miss_criteria",
             "deaths",
             "missing",
             "serious_injuries",
@@ -202,6 +208,10 @@ class AccidentCreateSerializer(FiguresSerializer, ScopedModelSerializer):
     county_received_at = serializers.DateTimeField(required=False, allow_null=True, write_only=True)
     reporter = serializers.CharField(required=False, allow_blank=True, default="", write_only=True)
     receiver = serializers.CharField(required=False, allow_blank=True, default="", write_only=True)
+    # AC-04 ❓ (条文待核对): a 较大涉险事故 names the situations it meets.
+    near_miss_criteria = serializers.ListField(
+        child=serializers.ChoiceField(choices=NearMissCriterion.choices), required=False, default=list
+    )
 
     class Meta:
         model = Accident
@@ -217,6 +227,8 @@ class AccidentCreateSerializer(FiguresSerializer, ScopedModelSerializer):
             "category",
             "industry_group",
             "kind",
+            "is_near_miss",
+            "near_miss_criteria",
             "summary",
             "measures",
             "deaths",

@@ -30,7 +30,7 @@ def _call(function, *args, **kwargs):
 
 
 class AccidentViewSet(ScopedModelViewSet):
-    queryset = Accident.objects.select_related("territory", "enterprise", "sector")
+    queryset = Accident.reports.select_related("territory", "enterprise", "sector")
     filterset_class = AccidentFilter
     ordering = ("-occurred_at", "-id")
     permissions = {
@@ -67,7 +67,7 @@ class AccidentViewSet(ScopedModelViewSet):
         serializer.save()  # the service checks role, scope and runs in a transaction
 
     def _detail(self, accident):
-        accident = self.get_queryset().model.objects.get(pk=accident.pk)
+        accident = Accident.reports.get(pk=accident.pk)
         return Response(s.AccidentDetailSerializer(accident, context=self.get_serializer_context()).data)
 
     @extend_schema(request=s.SupplementSerializer, responses=s.ReportVersionSerializer)

@@ -31,7 +31,9 @@ def file(
     unit_received_at=None,
     county_received_at=None,
     kind="other",
+    near_miss=(),
 ) -> Accident:
+    """`near_miss`: the 较大涉险事故 situations (AC-04) — a near miss when given."""
     occurred_at = occurred_at or timezone.now() - timedelta(days=2)
     if enterprise is None and territory is None and user.enterprise_id is None:
         territory = user.territory
@@ -48,6 +50,8 @@ def file(
         kind=kind,
         industry_group=group,
         summary="经过",
+        is_near_miss=bool(near_miss),
+        near_miss_criteria=list(near_miss),
     )
     figures = services.Figures(deaths, missing, serious, minor, Decimal(loss))
     return services.file_accident(user, accident, figures, county_received_at=county_received_at)

@@ -438,7 +438,9 @@ def test_follow_up_reports_are_due_until_the_response_ends(cast):
     assert major.follow_up_due == major.versions.get().reported_at + timedelta(hours=12)
     with pytest.raises(ValidationError):
         services.end_response(cast.office, accident, ended_at=timezone.now() + timedelta(hours=1))
-    services.end_response(cast.office, accident, ended_at=timezone.now() - timedelta(minutes=5), note="救援结束")
+    services.end_response(
+        cast.office, accident, ended_at=timezone.now() - timedelta(minutes=5), note="救援结束"
+    )
     accident.refresh_from_db()
     assert accident.follow_up_due is None and accident.response_ended_at is not None
     later = timezone.now() + timedelta(days=3)

@@ -69,8 +69,20 @@ class CaseDocumentSerializer(CleanModelSerializer):
 
     class Meta:
         model = CaseDocument
-        fields = ["id", "kind", "kind_display", "number", "year", "sequence", "issued_on", "body", "details"]
-        read_only_fields = ["number", "year", "sequence", "issued_on", "details"]
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "number",
+            "year",
+            "sequence",
+            "issued_on",
+            "body",
+            "details",
+            "due_on",
+            "settled_on",
+        ]
+        read_only_fields = ["number", "year", "sequence", "issued_on", "details", "due_on", "settled_on"]
 
 
 class CaseSerializer(ScopedModelSerializer):
@@ -153,6 +165,12 @@ class IssueDocumentSerializer(CleanSerializer):
     body = serializers.CharField(required=False, allow_blank=True, default="")
     # The kind's own fields (document_details.DETAIL_FIELDS), validated by the service.
     details = serializers.JSONField(required=False, default=dict)
+
+
+class LiftMeasureSerializer(CleanSerializer):
+    document = serializers.IntegerField(help_text="现场处理措施决定书的 id")
+    lifted_on = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class FindingSerializer(ScopedModelSerializer):

@@ -100,6 +100,24 @@ class CaseViewSet(ScopedModelViewSet):
             return _refused(exc)
         return Response(serializers.CaseDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=serializers.LiftMeasureSerializer, responses=serializers.CaseDocumentSerializer)
+    @action(detail=True, methods=["post"], url_path="lift-measure")
+    def lift_measure(self, request, pk=None):
+        """解除 a temporary stop of a 现场处理措施决定书 (HZ-45: its period is then no longer watched)."""
+        case = self.get_object()
+        data = serializers.LiftMeasureSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = case.documents.filter(pk=data.validated_data["document"]).first()
+        if document is None:
+            return _refused(ValidationError({"document": "该文书不属于本案。"}))
+        try:
+            document = services.lift_onsite_measure(
+                document, request.user, data.validated_data.get("lifted_on"), data.validated_data["note"]
+            )
+        except ValidationError as exc:
+            return _refused(exc)
+        return Response(serializers.CaseDocumentSerializer(document).data)
+
 
 class FindingViewSet(ScopedModelViewSet):
     queryset = ViolationFinding.objects.select_related("enterprise", "sector")

@@ -169,7 +169,9 @@ def test_a_clause_judges_every_sector_its_standard_covers(db):
     standard = next(s for s in HazardStandard.objects.all() if s.sectors.count() > 1)
     clause = MajorHazardCriterion.objects.filter(standard_ref=standard, is_active=True).first()
     other = standard.sectors.exclude(pk=clause.sector_id).first()
-    unrelated = Sector.objects.exclude(pk__in=standard.sectors.values("pk")).exclude(pk=clause.sector_id).first()
+    unrelated = (
+        Sector.objects.exclude(pk__in=standard.sectors.values("pk")).exclude(pk=clause.sector_id).first()
+    )
     assert clause.applies_to(clause.sector)
     assert clause.applies_to(other)
     assert not clause.applies_to(unrelated)

@@ -23,6 +23,8 @@ from . import serializers
 
 
 def _refused(exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):  # a refusal about one field (e.g. inspectors, EN-31) names the field
+        raise drf_serializers.ValidationError(exc.message_dict) from exc
     raise drf_serializers.ValidationError({"detail": exc.messages}) from exc
 
 
@@ -163,6 +165,11 @@ class InspectionViewSet(ScopedModelViewSet):
                 services.check_inspection_rules(inspection, self.request.user)
             except DjangoValidationError as exc:
                 _refused(exc)
+            if "inspectors" in serializer.validated_data:
+                # 行政处罚法 第四十二条 (EN-31): the inspectors of an enforcement inspection are two certified officers.
+                why = services.officers_problem(inspection.level, list(inspection.inspectors.all()))
+                if why:
+                    raise drf_serializers.ValidationError({"inspectors": [why]})
             ensure_in_scope(self.request.user, inspection)
 
     @extend_schema(

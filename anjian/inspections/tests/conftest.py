@@ -63,6 +63,23 @@ def make_plan(cast):
     return make
 
 
+def partner_of(user):
+    """A second certified officer of `user`'s department: enforcement inspections need two (EN-31,
+    行政处罚法 第四十二条)."""
+    from anjian.core.models import User
+    from anjian.core.testing import make_user
+
+    username = f"{user.username}_partner"
+    return User.objects.filter(username=username).first() or make_user(
+        username, user.role, user.territory, user.organisation, certificate_no=f"P-{user.pk:05d}"
+    )
+
+
+@pytest.fixture
+def partner(cast):
+    return partner_of(cast.inspector)
+
+
 @pytest.fixture
 def make_inspection(cast, templates):
     from anjian.inspections import services
@@ -81,6 +98,8 @@ def make_inspection(cast, templates):
             location="储罐区",
         )
         values.update(extra)
-        return services.create_inspection(actor=actor, inspection=Inspection(**values), inspectors=[actor])
+        enforcement = services.is_enforcement_inspection(values["level"])
+        inspectors = [actor, partner_of(actor)] if enforcement else [actor]
+        return services.create_inspection(actor=actor, inspection=Inspection(**values), inspectors=inspectors)
 
     return make

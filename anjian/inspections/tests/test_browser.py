@@ -9,6 +9,8 @@ from anjian.hazards.models import Hazard
 from anjian.inspections import services
 from anjian.inspections.models import Inspection, InspectionPlan, PlanKind
 
+from .conftest import partner_of
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -45,7 +47,8 @@ def test_inspector_fills_checklist_on_phone_and_registers_hazard(
         organisation=cast.office_org,
     )
     plan.enterprises.set([cast.enterprise_a])
-    plan.inspectors.set([cast.inspector])
+    # 行政处罚法 第四十二条 (EN-31): a county inspection goes out with two certified officers.
+    plan.inspectors.set([cast.inspector, partner_of(cast.inspector)])
     services.generate_tasks(actor=cast.office, plan=plan)
 
     page = phone_page

@@ -339,7 +339,7 @@ def test_excel_exports(cast, client_for, inspection_a, make_plan):
 
 
 # --- pages: forms ---------------------------------------------------------------------------------------
-def test_fill_page_saves_items_and_signature(cast, client_for, make_inspection, media):
+def test_fill_page_saves_items_and_signature(cast, client_for, make_inspection, media, partner):
     inspection = make_inspection()
     client = client_for(cast.inspector)
     url = reverse("inspections:inspection_fill", args=[inspection.pk])
@@ -351,7 +351,7 @@ def test_fill_page_saves_items_and_signature(cast, client_for, make_inspection, 
         "sector": cast.hazchem.pk,
         "inspected_on": str(date.today()),
         "location": "储罐区",
-        "inspectors": [cast.inspector.pk],
+        "inspectors": [cast.inspector.pk, partner.pk],
         "items-TOTAL_FORMS": str(len(items) + 1),
         "items-INITIAL_FORMS": str(len(items)),
         "items-MIN_NUM_FORMS": "0",

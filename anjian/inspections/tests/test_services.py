@@ -208,9 +208,9 @@ def test_complete_requires_answers_follow_up_and_signatures(cast, make_inspectio
 def test_county_level_needs_certificates(cast, make_inspection, media):
     from anjian.core.models import User
 
+    inspection = make_inspection()
     User.objects.filter(pk=cast.inspector.pk).update(certificate_no="")
     cast.inspector.refresh_from_db()
-    inspection = make_inspection()
     assert any("没有执法证号" in p for p in services.completion_problems(inspection))
 
 
@@ -303,8 +303,8 @@ def test_hazards_refused_out_of_scope(cast, make_inspection):
         services.create_hazards_from_items(actor=cast.leader, inspection=inspection)
 
 
-def test_task_done_when_inspection_completed(cast, make_plan, media):
-    plan = make_plan(enterprises=[cast.enterprise_a], inspectors=[cast.inspector])
+def test_task_done_when_inspection_completed(cast, make_plan, media, partner):
+    plan = make_plan(enterprises=[cast.enterprise_a], inspectors=[cast.inspector, partner])
     services.generate_tasks(actor=cast.office, plan=plan)
     task = plan.tasks.get()
     inspection = services.start_from_task(actor=cast.inspector, task=task)
