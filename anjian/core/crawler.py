@@ -310,7 +310,9 @@ class Crawler:
             pages += 1
         if next_url:
             return  # too long to page through here; the export is still fetched below for 5xx
-        export_url = self._internal(page.export_url, list_url)
+        export_url = self._internal(page.export_url, list_url, export=True)
+        if export_url is None:
+            return
         response = self.get(client, role, export_url)
         self.report.exports += 1
         self.report.per_role[role]["exports"] += 1
@@ -328,7 +330,9 @@ class Crawler:
             )
 
     @staticmethod
-    def _internal(link: str, base: str) -> str | None:
+    def _internal(link: str, base: str, export: bool = False) -> str | None:
+        """The site-internal URL `link` leads to from `base`, or None for what is not followed. Export links
+        are followed only when the export check asks for one (`export=True`), never as pages."""
         if not link or link.startswith(("#", "javascript:", "mailto:", "tel:")):
             return None
         url = urljoin(base, link)
@@ -337,7 +341,7 @@ class Crawler:
             return None
         if parts.path.startswith(SKIP_PREFIXES) or any(p.search(parts.path) for p in SKIP_PATTERNS):
             return None
-        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "export"]
-        if any(k == "export" for k, _ in parse_qsl(parts.query)):
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        if any(k == "export" for k, _ in query) != export:
             return None  # exports are checked with their list, not fetched as pages
         return parts.path + ("?" + urlencode(query) if query else "")

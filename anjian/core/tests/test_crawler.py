@@ -13,6 +13,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from anjian.core.crawler import Crawler, parse_page, url_shape
+from anjian.core.roles import Role
+from anjian.core.testing import make_user
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -72,6 +74,28 @@ def test_crawler_finds_a_broken_htmx_filter(cast, settings, monkeypatch):
     broken = [f for f in crawler.report.failures if f.htmx and "/core/organisations/" in f.url]
     assert broken and "TemplateDoesNotExist" in broken[0].detail
     assert not [f for f in crawler.report.failures if not f.htmx]
+
+
+def test_crawler_compares_a_filtered_export_with_its_list(cast, monkeypatch):
+    """The export check must fetch the export (not a page) and notice an export that loses a row."""
+    from anjian.core.views.generic import ObjectListView
+
+    for number in range(3):
+        make_user(f"crawl_export_{number}", Role.GRID, territory=cast.village_a)
+    crawler = Crawler(follow_links=False)
+    crawler.crawl_user(cast.sys_admin, role="sys_admin", start=["/core/users/"])
+    assert crawler.report.exports and not crawler.report.mismatches and not crawler.report.failures
+
+    original = ObjectListView.export_rows
+
+    def one_row_short(self, queryset):
+        rows = list(original(self, queryset))
+        return rows[1:]
+
+    monkeypatch.setattr(ObjectListView, "export_rows", one_row_short)
+    crawler = Crawler(follow_links=False)
+    crawler.crawl_user(cast.sys_admin, role="sys_admin", start=["/core/users/"])
+    assert any("/core/users/" in m for m in crawler.report.mismatches), crawler.report.mismatches
 
 
 def _demo_database_url(tmp_path) -> tuple[str, callable]:
