@@ -59,7 +59,14 @@ ROLE_HOMES: dict[str, RoleHome] = {
     ),
     Role.INSPECTOR: RoleHome(
         actions=(START_INSPECTION, REPORT_HAZARD),
-        panels=("inspection_tasks", "todo", "key_periods"),
+        panels=(
+            "inspection_tasks",
+            "todo",
+            "supervision_tasks",
+            "oversight_problems",
+            "reporting_due",
+            "key_periods",
+        ),
         shortcuts=(
             "inspections:task_list",
             "inspections:inspection_list",
@@ -76,7 +83,7 @@ ROLE_HOMES: dict[str, RoleHome] = {
             Action("上报隐患", "hazards:hazard_add", "hazards.add_hazard", "exclamation-triangle"),
             Action("开始自查", "inspections:inspection_add", "inspections.add_inspection", "clipboard-check"),
         ),
-        panels=("my_rectification", "operations-warnings"),
+        panels=("my_rectification", "reporting_due", "operations-warnings"),
         shortcuts=(
             "hazards:hazard_list",
             "inspections:inspection_list",
@@ -88,7 +95,16 @@ ROLE_HOMES: dict[str, RoleHome] = {
     ),
     Role.TOWN: RoleHome(
         actions=(REPORT_HAZARD, START_INSPECTION),
-        panels=("dashboard", "todo", "inspection_tasks", "key_periods", "registry_expiring"),
+        panels=(
+            "dashboard",
+            "todo",
+            "inspection_tasks",
+            "supervision_tasks",
+            "oversight_problems",
+            "reporting_due",
+            "key_periods",
+            "registry_expiring",
+        ),
         shortcuts=(
             "hazards:hazard_list",
             "hazards:ledger",
@@ -100,7 +116,15 @@ ROLE_HOMES: dict[str, RoleHome] = {
         ),
     ),
     Role.OFFICE: RoleHome(
-        panels=("todo", "dashboard", "key_periods", "enforcement", "accidents", "registry_blacklist"),
+        panels=(
+            "todo",
+            "dashboard",
+            "reporting_due",
+            "key_periods",
+            "enforcement",
+            "accidents",
+            "registry_blacklist",
+        ),
         shortcuts=(
             "dashboard:index",
             "hazards:hazard_list",
@@ -108,7 +132,7 @@ ROLE_HOMES: dict[str, RoleHome] = {
             "enforcement:case_list",
             "accidents:accident_list",
             "operations:duty_desk",
-            "inspections:plan_list",
+            "supervision:task_list",
             "assessment:bulletin_list",
         ),
     ),

@@ -11,7 +11,10 @@ a cached file is answered only after the original's owner has been checked again
 
 Each row: (path prefix, model label, file field, relation from the owning row to the scoped record or "", the
 permission that opens that record's page). Apps added later declare their rows as `MEDIA_OWNERS` in
-`<app>/uploads.py`, found like navigation and deadlines (an upload without a row is never served). Both checks apply: the system, security and audit administrators hold
+`<app>/uploads.py`, found like navigation and deadlines (an upload without a row is never served). A row may
+add a sixth element: the dotted path of a function `(user, record) -> bool` that replaces the scope check, for
+records whose pages show them to fewer (or other) people than the territorial scope would — a file is served
+exactly to those who may open its record's page. Both checks apply: the system, security and audit administrators hold
 no business permission and see no upload, whatever their territory (三员分立), exactly as on the pages.
 """
 
@@ -26,6 +29,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .permissions import has_perm
@@ -149,8 +153,8 @@ def media_owners() -> tuple:
 
 
 def find_file(path: str):
-    """(the stored file, the scoped record it belongs to, the permission to see it), or (None, None, None)."""
-    for prefix, label, field, via, permission in media_owners():
+    """(the stored file, the record it belongs to, the permission to see it, the visibility check), or Nones."""
+    for prefix, label, field, via, permission, *check in media_owners():
         if not path.startswith(prefix):
             continue
         row = apps.get_model(label)._default_manager.filter(**{field: path}).first()
@@ -159,8 +163,8 @@ def find_file(path: str):
         record = row
         for part in filter(None, via.split(".")):
             record = getattr(record, part)
-        return getattr(row, field), record, permission
-    return None, None, None
+        return getattr(row, field), record, permission, (import_string(check[0]) if check else can_view)
+    return None, None, None, None
 
 
 def protected_media(request, path):
@@ -169,8 +173,8 @@ def protected_media(request, path):
         size, _, path = path[len(THUMBS_DIR) + 1 :].partition("/")
         if size not in THUMB_SIZES:
             raise Http404("文件不存在。")
-    stored, record, permission = find_file(path)
-    if stored is None or not has_perm(request.user, permission) or not can_view(request.user, record):
+    stored, record, permission, visible = find_file(path)
+    if stored is None or not has_perm(request.user, permission) or not visible(request.user, record):
         raise Http404("文件不存在或不在您的数据范围内。")
     if size is not None:
         if not is_image_name(path):

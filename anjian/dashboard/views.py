@@ -27,7 +27,7 @@ from anjian.core.permissions import has_perm
 from anjian.core.scope import restrict
 from anjian.core.views.generic import PermissionRequiredMixin
 
-from . import boundaries, metrics, trends
+from . import boundaries, committee_work, metrics, trends
 
 # What the children of a territory are called on the dashboard and the map.
 CHILD_LABELS = {
@@ -134,6 +134,7 @@ class DashboardView(PermissionRequiredMixin, View):
             "sectors": sectors,
             "supervision": metrics.supervision_counts(area) if metrics.hazards_ready() else [],
             "supervision_list": supervision,
+            "committee_cards": committee_work.cards(request.user),
             "charts": charts,
             "can_export": has_perm(request.user, "dashboard.export_dashboard"),
             "query": request.GET.urlencode(),

@@ -37,3 +37,19 @@ def test_list_is_cards_with_folded_filters(live_cast, phone_page, login):
     expect(phone_page.get_by_test_id("filter-toggle")).to_contain_text("筛选 1")  # one filter in use
     cards.first.click()  # the whole card opens the record
     phone_page.wait_for_url("**/core/territories/*/")
+
+
+@pytest.mark.parametrize("width", [1100, 1280, 1366])
+def test_menu_stays_one_line_on_a_laptop(live_cast, browser, live_server, login, width):
+    """Eleven menu groups and the to-do badge: one line from 1200 px, the collapsed menu below, never a page
+    scrolled sideways or a badge broken over two lines."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.base_url = live_server.url
+    try:
+        login(page, live_cast.office)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.querySelector('nav.navbar').getBoundingClientRect().height") < 70
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
