@@ -44,6 +44,16 @@ def refuse_control_characters(form: forms.BaseForm) -> None:
             field.validators = [*field.validators, NoControlCharacters(multi_line=multi_line)]
 
 
+def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where the form has that field, above it otherwise
+    (the service is the one place the rule lives; the form only says where it went wrong)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
 def bootstrapify(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         widget = field.widget

@@ -10,6 +10,7 @@ from django.views import View
 
 from anjian.core.documents import document_response
 from anjian.core.exports import ExportTable, xlsx_response
+from anjian.core.forms import add_errors
 from anjian.core.models import Territory
 from anjian.core.permissions import has_perm
 from anjian.core.scope import restrict, scope_for
@@ -222,7 +223,7 @@ class HazardRegisterView(PermissionRequiredMixin, View):
             form.add_error(None, exc.reason)
             return self.render(form, status=400)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.render(form, status=400)
         # The suggestion list shown while the form was filled in gets the new hazard's id.
         records.link_to_hazard(request.user, request.POST.get("clause_suggestion"), hazard)
@@ -233,14 +234,6 @@ class HazardRegisterView(PermissionRequiredMixin, View):
         return render(
             self.request, "hazards/hazard_form.html", {"form": form, "title": "登记隐患"}, status=status
         )
-
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class HazardActionView(PermissionRequiredMixin, View):

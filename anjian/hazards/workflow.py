@@ -14,27 +14,24 @@ Loop (rules.md §1.3–1.5, R16 = 原国家安监总局令第16号):
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
 
 from anjian.core.models import TERRITORY_LEVEL
 from anjian.core.roles import Role
+from anjian.core.workflow import Transition, TransitionRefused, Workflow
+
+__all__ = [
+    "Transition",
+    "TransitionRefused",
+]  # kept importable from here: services and views raise and catch it
 
 from .models import OPEN_STATUSES, ExtensionRequest, Grade, Hazard, Status, StopOrder, SupervisionLevel
 
 R = Role
 GOVERNMENT_ACTORS = frozenset({R.INSPECTOR, R.TOWN, R.OFFICE})
 Guard = Callable[[Hazard, object, dict], str | None]
-
-
-class TransitionRefused(Exception):
-    """The action is not allowed now; `reason` is the Chinese explanation shown to the user."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 # --- guards ------------------------------------------------------------------------------------------------
@@ -214,16 +211,6 @@ def deadline_given(hazard, user, data):
 
 
 # --- the table ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str  # Chinese verb shown on buttons and in the history
-    sources: frozenset
-    target: str | None  # None: the status stays
-    roles: frozenset
-    guards: tuple[Guard, ...] = field(default=())
-
-
 EXTENDABLE = frozenset({Status.REGISTERED, Status.PLAN_SET, Status.RECTIFYING})
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -352,40 +339,33 @@ BY_ACTION = {t.action: t for t in TRANSITIONS}
 ACTIONS = tuple(BY_ACTION)
 
 
+# Guards that validate the submitted form rather than the hazard's situation.
+DATA_GUARDS = frozenset({plan_complete, report_evidence, reason_given, extension_date, deadline_given})
+WORKFLOW = Workflow("隐患", TRANSITIONS, DATA_GUARDS)
+
+
+def _own_unit(hazard, user) -> str | None:
+    if user.role == R.ENTERPRISE and hazard.enterprise_id != user.enterprise_id:
+        return "企业用户只能办理本单位的隐患。"
+    return None
+
+
 def refusal(
     hazard: Hazard, user, action: str, data: dict | None = None, check_data: bool = True
 ) -> str | None:
     """Why `user` may not perform `action` on `hazard` now (Chinese), or None when allowed.
 
-    Order: the action exists, the role, the current state, the scope (the caller passes a hazard the user can
-    see — services check that), then the guards. With check_data=False, guards that only validate the submitted
-    form are skipped, so a page can show the button before the form is filled in.
+    Order: the action exists, the role, the current state, the unit (enterprise staff act on their own hazards;
+    the caller passes a hazard the user can see — services check that), then the guards. With check_data=False,
+    guards that only validate the submitted form are skipped, so a page can show the button before the form is
+    filled in.
     """
-    transition = BY_ACTION.get(action)
-    if transition is None:
-        return "未知的操作。"
-    if user.role not in transition.roles:
-        return f"您的角色（{user.get_role_display() or '未授权'}）不能执行“{transition.label}”。"
-    if hazard.status not in transition.sources:
-        return f"隐患当前状态为“{hazard.get_status_display()}”，不能执行“{transition.label}”。"
-    if user.role == R.ENTERPRISE and hazard.enterprise_id != user.enterprise_id:
-        return "企业用户只能办理本单位的隐患。"
-    for guard in transition.guards:
-        if not check_data and guard in DATA_GUARDS:
-            continue
-        reason = guard(hazard, user, data or {})
-        if reason:
-            return reason
-    return None
-
-
-# Guards that validate the submitted form rather than the hazard's situation.
-DATA_GUARDS = frozenset({plan_complete, report_evidence, reason_given, extension_date, deadline_given})
+    return WORKFLOW.refusal(hazard, user, action, data, check_data, own_record=_own_unit)
 
 
 def available_actions(hazard: Hazard, user) -> list[Transition]:
     """Actions `user` could take now (the form's own fields are validated when submitted)."""
-    return [t for t in TRANSITIONS if refusal(hazard, user, t.action, check_data=False) is None]
+    return WORKFLOW.available(hazard, user, own_record=_own_unit)
 
 
 def can_register(user, enterprise, sector=None, source=None) -> str | None:

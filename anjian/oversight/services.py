@@ -58,28 +58,10 @@ RESPONSIBLE_KINDS = (
 
 
 def _notify(obj, title: str, recipients, body: str = "") -> None:
-    """In-app messages after commit (a rolled-back action never notifies)."""
-    recipient_ids = sorted({u.pk for u in recipients if u is not None})
-    if not recipient_ids:
-        return
+    """In-app messages, written after commit (a rolled-back action never notifies)."""
+    from anjian.notifications.services import notify
 
-    def send():
-        from anjian.notifications.models import Notification
-
-        now = timezone.now()
-        Notification.objects.bulk_create(
-            Notification(
-                recipient_id=pk,
-                kind="oversight.problem",
-                title=title[:200],
-                body=body[:500],
-                url=obj.get_absolute_url(),
-                created_at=now,
-            )
-            for pk in recipient_ids
-        )
-
-    transaction.on_commit(send)
+    notify(recipients, title, body=body[:500], url=obj.get_absolute_url(), kind="oversight.problem")
 
 
 def unit_users(organisation_id):

@@ -10,10 +10,12 @@ and the closer is never the person who reported the rectification complete (谁�
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 
 from anjian.core.roles import Role
+from anjian.core.workflow import Transition, TransitionRefused, Workflow
+
+__all__ = ["Transition", "TransitionRefused"]  # services and views raise and catch it from here
 
 from .models import Problem, ProblemStatus
 
@@ -21,14 +23,6 @@ R = Role
 S = ProblemStatus
 UNIT_ROLES = frozenset({R.INSPECTOR, R.TOWN, R.OFFICE})  # departments, towns; the office for its own problems
 Guard = Callable[[Problem, object, dict], str | None]
-
-
-class TransitionRefused(Exception):
-    """The action is not allowed now; `reason` is the Chinese explanation shown to the user."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 # --- guards ------------------------------------------------------------------------------------------------
@@ -117,16 +111,6 @@ def visit_fed_back(problem, user, data):
 
 
 # --- the table ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: frozenset
-    target: str | None  # None: the status stays
-    roles: frozenset
-    guards: tuple[Guard, ...] = field(default=())
-
-
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "set_measures",
@@ -175,26 +159,16 @@ ACTIONS = tuple(BY_ACTION)
 DATA_GUARDS = frozenset({measures_complete, note_given, completion_evidence, reason_given})
 
 
+WORKFLOW = Workflow("问题", TRANSITIONS, DATA_GUARDS)
+
+
 def refusal(
     problem: Problem, user, action: str, data: dict | None = None, check_data: bool = True
 ) -> str | None:
     """Why `user` may not take `action` on `problem` now (Chinese), or None. With check_data=False the guards
     that only validate the submitted form are skipped, so a page can offer the button before it is filled in."""
-    transition = BY_ACTION.get(action)
-    if transition is None:
-        return "未知的操作。"
-    if user.role not in transition.roles:
-        return f"您的角色（{user.get_role_display() or '未授权'}）不能执行“{transition.label}”。"
-    if problem.status not in transition.sources:
-        return f"问题当前状态为“{problem.get_status_display()}”，不能执行“{transition.label}”。"
-    for guard in transition.guards:
-        if not check_data and guard in DATA_GUARDS:
-            continue
-        reason = guard(problem, user, data or {})
-        if reason:
-            return reason
-    return None
+    return WORKFLOW.refusal(problem, user, action, data, check_data)
 
 
 def available_actions(problem: Problem, user) -> list[Transition]:
-    return [t for t in TRANSITIONS if refusal(problem, user, t.action, check_data=False) is None]
+    return WORKFLOW.available(problem, user)

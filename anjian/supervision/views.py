@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views import View
 
 from anjian.core.documents import document_response
+from anjian.core.forms import add_errors
 from anjian.core.permissions import has_perm
 from anjian.core.tables import Column
 from anjian.core.views.generic import ObjectDetailView, ObjectListView, PermissionRequiredMixin
@@ -245,7 +246,7 @@ class TaskIssueView(PermissionRequiredMixin, View):
                 notice_number=data.get("notice_number", "") if data.get("source_kind") == "notice" else "",
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.render(form, status=400)
         messages.success(request, f"已签发{task.get_kind_display()}单 {task.number}。")
         return redirect(task)
@@ -254,14 +255,6 @@ class TaskIssueView(PermissionRequiredMixin, View):
         return render(
             self.request, "supervision/task_form.html", {"form": form, "title": "签发督办单"}, status=status
         )
-
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class AssignmentActionView(PermissionRequiredMixin, View):
@@ -294,7 +287,7 @@ class AssignmentActionView(PermissionRequiredMixin, View):
         except PermissionDenied as exc:
             return self.render(assignment, form, str(exc), status=403)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.render(assignment, form, None, status=400)
         messages.success(request, self.done_message)
         return redirect(assignment.task)
@@ -395,7 +388,7 @@ class ExtensionDecisionView(PermissionRequiredMixin, View):
         except PermissionDenied as exc:
             return self.render(extension, form, str(exc), status=403)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.render(extension, form, None, status=400)
         messages.success(request, "已审批延期申请。")
         return redirect(extension.assignment.task)
