@@ -10,6 +10,7 @@ from django.views import View
 
 from anjian.core.documents import document_response
 from anjian.core.forms import add_errors
+from anjian.core.models import Sector
 from anjian.core.permissions import has_perm
 from anjian.core.tables import Column
 from anjian.core.views.generic import ObjectDetailView, ObjectListView, PermissionRequiredMixin
@@ -221,7 +222,23 @@ class TaskIssueView(PermissionRequiredMixin, View):
         initial = {}
         if request.GET.get("bulletin"):
             initial = {"source_kind": "bulletin", "bulletin": request.GET["bulletin"]}
-        return self.render(TaskForm(user=request.user, initial=initial))
+        form = TaskForm(user=request.user, initial=initial)
+        sector, responsible = self.responsible_for_sector(form)
+        if responsible:
+            form.initial["lead_units"] = [u.pk for u in responsible]
+        return self.render(form, sector=sector, responsible=responsible)
+
+    def responsible_for_sector(self, form):
+        """ "?sector=": the units the responsibility lists name for that sector (管行业必须管安全, the department→
+        sector mapping kept on the committee's 责任清单 pages), as far as this issuer may task them."""
+        from anjian.committee.services import responsible_units
+
+        sector = Sector.objects.filter(pk=_int(self.request.GET.get("sector")), is_active=True).first()
+        issuer = form.fields["issuer"].queryset.first()
+        if sector is None or issuer is None:
+            return sector, []
+        allowed = set(form.fields["lead_units"].queryset.values_list("pk", flat=True))
+        return sector, [u for u in responsible_units(sector, issuer.territory) if u.pk in allowed]
 
     def post(self, request):
         form = TaskForm(request.POST, user=request.user)
@@ -251,10 +268,22 @@ class TaskIssueView(PermissionRequiredMixin, View):
         messages.success(request, f"已签发{task.get_kind_display()}单 {task.number}。")
         return redirect(task)
 
-    def render(self, form, status=200):
-        return render(
-            self.request, "supervision/task_form.html", {"form": form, "title": "签发督办单"}, status=status
-        )
+    def render(self, form, status=200, sector=None, responsible=None):
+        context = {
+            "form": form,
+            "title": "签发督办单",
+            "sectors": Sector.objects.filter(is_active=True).order_by("sort_order", "id"),
+            "sector": sector,
+            "responsible": responsible,
+        }
+        return render(self.request, "supervision/task_form.html", context, status=status)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class AssignmentActionView(PermissionRequiredMixin, View):

@@ -222,3 +222,18 @@ def test_detail_queries_do_not_grow_with_reports(cast, client_for):
         response = client.get(task.get_absolute_url())
     assert response.content.decode().count('data-testid="timeline-report"') == 8
     assert len(many.captured_queries) == len(few.captured_queries) <= 25
+
+
+def test_issue_form_takes_the_lead_units_of_a_sector_from_the_responsibility_lists(cast, client_for):
+    """Who answers for a sector comes from the committee's 责任清单 (the department→sector mapping)."""
+    client = client_for(cast.office)
+    page = client.get(f"/supervision/new/?sector={cast.hazchem.pk}")
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert cast.yingji.pk in form.initial["lead_units"]
+    assert cast.zhujian.pk not in form.initial["lead_units"]
+    assert "已选为承办单位" in page.content.decode()
+    # A sector nobody answers for, or a parameter that is not a sector: the plain form, no error.
+    for value in ("abc", "999999"):
+        response = client.get(f"/supervision/new/?sector={value}")
+        assert response.status_code == 200 and "lead_units" not in response.context["form"].initial
