@@ -136,6 +136,35 @@ def _department_scheme(ctx, year, current_quarter, office) -> int:
     return len(bodies)
 
 
+# 过程考核 of the committee's work (督办、督查、报表), added once those apps have made their demo records: the demo
+# steps run in app order and the 督办 demo needs the issued bulletin above.
+COMMITTEE_WORK_ITEMS = [
+    ("督办事项按时办结率", "supervision_task_on_time", 10, {}),
+    ("督查问题整改率", "oversight_rectification_rate", 10, {}),
+    ("报表按时报送率", "report_on_time_rate", 10, {}),
+]
+
+
+def build_late(ctx) -> None:
+    """The office adds the committee-work indicators to both demo schemes this quarter and recomputes it and
+    the year (earlier quarters keep the sheets they were computed with)."""
+    from . import indicators
+
+    available = [item for item in COMMITTEE_WORK_ITEMS if item[1] in indicators.REGISTRY]
+    if not available:
+        return
+    office = ctx.users["anweiban"]
+    current_quarter = (ctx.today.month - 1) // 3 + 1
+    for scheme in AssessmentScheme.objects.filter(territory=ctx.district, year=ctx.today.year):
+        order = 100
+        for name, key, score, params in available:
+            order += 1
+            _indicator(scheme, Part.PROCESS, name, key, score, params, order)
+        services.compute_period(scheme, current_quarter, office)
+        services.compute_period(scheme, 0, office)
+    ctx.log.append(f"考核方案加入安委会工作过程指标 {len(available)} 项（{'、'.join(i[0] for i in available)}）")
+
+
 def _indicator(scheme, part, name, key, score, params, order):
     from . import indicators
 

@@ -30,6 +30,7 @@ class Command(BaseCommand):
             return
         ctx = demo.DemoContext(rng=random.Random(demo.SEED), today=timezone.localdate())
         with transaction.atomic(), acting_as(label="演示数据生成"):
+            modules = []
             for config in apps.get_app_configs():
                 if not config.name.startswith("anjian."):
                     continue
@@ -40,6 +41,11 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.build(ctx)
+                modules.append(module)
+            # A step that reads what later apps made (e.g. assessment indicators over 督办 tasks) runs last.
+            for module in modules:
+                if hasattr(module, "build_late"):
+                    module.build_late(ctx)
         for line in ctx.log:
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"演示数据已生成。所有演示账号的密码：{demo.DEMO_PASSWORD}"))
