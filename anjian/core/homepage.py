@@ -2,7 +2,8 @@
 the page, which panels follow (in order) and which few shortcuts close it; the navigation menu keeps the rest.
 
 Apps add panels in `<app>/homepage.py` as `PANELS = [(key, function(request) -> dict | None)]`; a panel is
-{"title", "items" or "template", "more_url", "empty"}, and an item is {"label", "url", "note", "alert"}.
+{"title", "items" or "template", "more_url", "empty"}, and an item is {"label", "url", "note", "alert"}. A panel
+whose items the to-do list already shows sets "wide_screens_only": a phone's home stays about two screens long.
 Only the panels a role's home names are computed, so a page never pays for panels nobody sees.
 """
 

@@ -43,6 +43,7 @@ def my_problems_panel(request):
         "items": items,
         "empty": "没有待整改的督查问题。",
         "more_url": reverse("oversight:problem_list") + "?open=true",
+        "wide_screens_only": True,  # on a phone the to-do list already shows these
     }
 
 

@@ -24,11 +24,14 @@ def reports_due_panel(request):
                 "alert": overdue,
             }
         )
+    if not items:
+        return None  # nothing due soon: no panel (the menu keeps 报表报送)
     return {
         "title": "报表待报送",
         "items": items,
         "empty": "近期没有待报送的报表。",
         "more_url": reverse("reporting:report_list") + "?mine=true&timeliness=open",
+        "wide_screens_only": True,  # on a phone the to-do list already shows these
     }
 
 

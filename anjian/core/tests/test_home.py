@@ -110,3 +110,16 @@ def test_no_role_no_buttons(cast, client_for):
     html = client_for(cast.grid_a_user).get("/").content.decode()
     assert "home-actions" not in html and panels(html) == []
     assert "尚未被授予角色" in html
+
+
+def test_panels_the_todo_list_repeats_stay_off_phones(cast, client_for):
+    """督办 tasks also reach the to-do list: their own panel shows on wide screens only (a phone's home stays about
+    two screens long), the to-do panel everywhere."""
+    from anjian.supervision.tests.factories import issue
+
+    issue(cast, lead=[cast.yingji])
+    html = client_for(cast.inspector).get("/").content.decode()
+    wrapper = html[: html.index('data-testid="panel-supervision_tasks"')].rsplit("<div class=", 2)[-2]
+    assert "d-none d-md-block" in wrapper
+    todo = html[: html.index('data-testid="panel-todo"')].rsplit("<div class=", 2)[-2]
+    assert "d-none" not in todo
