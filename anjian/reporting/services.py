@@ -106,7 +106,9 @@ def _check(user, report, action):
 
 def _locked(report: Report) -> Report:
     return (
-        Report.objects.select_for_update()
+        # Only the report's row is locked: its reporter is an organisation or an enterprise (outer joins), and
+        # PostgreSQL cannot lock the nullable side of an outer join.
+        Report.objects.select_for_update(of=("self",))
         .select_related("template", "reporter_org", "reporter_enterprise")
         .get(pk=report.pk)
     )
