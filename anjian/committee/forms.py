@@ -1,9 +1,9 @@
 """Forms of the committee pages: Bootstrap widgets, choices limited to the user's scope, Chinese errors."""
 
-import os
-
 from django import forms
+from django.core.exceptions import ValidationError
 
+from anjian.core import uploads as documents
 from anjian.core.forms import ScopedModelForm, StyledForm
 from anjian.core.models import Organisation, Sector
 from anjian.core.scope import restrict
@@ -20,8 +20,8 @@ from .models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MAX_MINUTES_BYTES = 20 * 1024 * 1024
 MINUTES_EXTENSIONS = {".pdf", ".doc", ".docx", ".ofd", ".jpg", ".jpeg", ".png", ".wps"}
+MINUTES_TYPES = "PDF、Word、OFD、WPS 或图片（JPG、PNG）"
 
 
 def member_units(user):
@@ -132,10 +132,14 @@ class MeetingForm(ScopedModelForm):
     def clean_minutes_file(self):
         upload = self.cleaned_data.get("minutes_file")
         if upload and hasattr(upload, "size") and not getattr(upload, "_committed", False):
-            if upload.size > MAX_MINUTES_BYTES:
-                raise forms.ValidationError("纪要附件不能超过 20 MB。")
-            if os.path.splitext(upload.name)[1].lower() not in MINUTES_EXTENSIONS:
-                raise forms.ValidationError("纪要附件应为 PDF、Word、OFD、WPS 或图片文件。")
+            # By content, not by name (core.uploads): a renamed executable is not a PDF.
+            try:
+                documents.check_file(upload, MINUTES_EXTENSIONS, MINUTES_TYPES)
+            except ValidationError as exc:
+                raise forms.ValidationError(
+                    f"纪要附件应为{MINUTES_TYPES}，不超过 20 MB：{exc.messages[0]}"
+                ) from exc
+            upload.seek(0)
         return upload
 
     def clean(self):

@@ -18,7 +18,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class AttachmentsField(forms.FileField):
-    """Several files in one input; each checked by content and size (uploads.check_file)."""
+    """Several files in one input; each checked by content and size (core.uploads.check_file)."""
 
     widget = MultipleFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.ofd,.jpg,.jpeg,.png,.zip"})
 

@@ -189,3 +189,11 @@ def test_lists_do_not_query_per_row(cast, committee, meeting, client_for, django
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(url + "?export=xlsx").status_code == 200
+
+
+def test_minutes_attachment_is_checked_by_content_not_by_name(cast, committee, client_for):
+    data = {"committee": committee.pk, "kind": "plenary", "title": "改名的附件", "held_on": "2026-03-01"}
+    renamed = SimpleUploadedFile("纪要.pdf", b"MZ\x90\x00 not a pdf")
+    response = client_for(cast.office).post("/committee/meetings/add/", {**data, "minutes_file": renamed})
+    assert response.status_code == 400 and "内容与文件类型不符" in response.content.decode()
+    assert not Meeting.objects.filter(title="改名的附件").exists()
