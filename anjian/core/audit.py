@@ -18,7 +18,7 @@ from pathlib import Path
 
 from celery import shared_task
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -208,12 +208,14 @@ def _related_labels(instances, fields) -> dict:
             labels.update({(field.name, value): str(label) for value, label in field.flatchoices})
         if not field.is_relation:
             continue
+        attname, cache_name = field.attname, field.cache_name
         for instance in instances:
-            raw = getattr(instance, field.attname)
+            raw = instance.__dict__.get(attname)
             if raw in (None, "") or (field.name, raw) in labels:
                 continue
-            if field.is_cached(instance) and field.get_cached_value(instance) is not None:
-                labels[(field.name, raw)] = str(field.get_cached_value(instance))
+            cached = instance._state.fields_cache.get(cache_name)
+            if cached is not None:
+                labels[(field.name, raw)] = str(cached)
             else:
                 missing.setdefault(field, set()).add(raw)
     for field, pks in missing.items():
@@ -223,72 +225,92 @@ def _related_labels(instances, fields) -> dict:
     return labels
 
 
-def _created_changes(instance, fields, labels) -> dict:
-    """The `changes` of a create entry, exactly as on_post_save writes them (_diff with created=True)."""
+def _created_changes(instance, fields, labels, shown_times: dict | None = None) -> dict:
+    """The `changes` of a create entry, exactly as on_post_save writes them (_diff with created=True).
+    `shown_times` remembers how each moment was written (a bulk of records shares a few)."""
     changes = {}
+    values = instance.__dict__  # every concrete field of a saved or bulk-built instance is there
     for field in fields:
-        new = getattr(instance, field.attname)
+        new = values[field.attname]
         if new is None or (new in ("", False) and field.name != "is_active"):
             continue
         if field.is_relation:
             shown = labels.get((field.name, new), f"#{new}")
         elif field.choices:
             shown = labels.get((field.name, new), str(new))
+        elif shown_times is not None and isinstance(new, datetime.datetime):
+            shown = shown_times.get(new)
+            if shown is None:
+                shown = shown_times[new] = _plain(new)
         else:
             shown = _plain(new)
         changes[field.name] = [None, shown]
     return changes
 
 
-def record_bulk_creation(instances, actions: dict[str, list[str]] | None = None, actor=None):
+def record_bulk_creation(instances, actions: dict[str, list[str]] | None = None, actor=None) -> int:
     """Audit records that were inserted with bulk_create (which sends no signals): for each instance the same
     "create" entry on_post_save writes, then for each named action (e.g. {"hazard.registered": [message per
     instance]}) the entry record_action writes. Labels of related records come from the objects the instances
-    hold (one query per related model for the others); the entries go in at once (COPY on PostgreSQL).
-    Instances must have their primary keys."""
+    hold (one query per related model for the others); the entries go in at once (COPY on PostgreSQL, built as
+    rows of values rather than model instances). Instances must have their primary keys. Returns the number of
+    entries written."""
     from django.contrib.contenttypes.models import ContentType
 
+    from .importing.bulk import copy_values
     from .models import AuditEntry
 
     instances = list(instances)
     if not instances:
-        return []
+        return 0
     who = _entry_fields(actor)
-    now = timezone.now()
-    content_types = {}
-    fields_of = {}
-    labels_of = {}
-    for model in {type(i) for i in instances}:
-        of_model = [i for i in instances if type(i) is model]
-        content_types[model] = ContentType.objects.get_for_model(model)
-        fields_of[model] = list(_audited_fields(of_model[0]))
-        labels_of[model] = _related_labels(of_model, fields_of[model])
-
-    columns = [f.attname for f in AuditEntry._meta.concrete_fields]
     user = who.pop("actor")
-    common = {"id": None, "timestamp": now, "actor_id": user.pk if user else None, **who}
+    fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+    names = [f.attname for f in fields]
+    common = {"timestamp": timezone.now(), "actor_id": user.pk if user else None, **who}
+    template = [common.get(name) for name in names]
+    at = {name: names.index(name) for name in names}
+    action_at, type_at, id_at = at["action"], at["content_type_id"], at["object_id"]
+    repr_at, path_at, changes_at, message_at = (
+        at["object_repr"],
+        at["territory_path"],
+        at["changes"],
+        at["message"],
+    )
 
-    def entry(instance, action, changes, message=""):
-        values = {
-            **common,
-            "action": action,
-            "content_type_id": content_types[type(instance)].pk,
-            "object_id": str(instance.pk),
-            "object_repr": str(instance)[:200],
-            "territory_path": _territory_path_of(instance),
-            "changes": changes,
-            "message": message,
-        }
-        return AuditEntry(*(values[name] for name in columns))  # positional: the fast path of Model()
-
-    entries = [
-        entry(i, "create", _created_changes(i, fields_of[type(i)], labels_of[type(i)])) for i in instances
-    ]
-    for action, messages in (actions or {}).items():
-        entries += [entry(i, action, {}, message) for i, message in zip(instances, messages, strict=True)]
-    from .importing.bulk import insert_rows
-
-    return insert_rows(AuditEntry, entries, with_pks=False)
+    rows = []
+    shown_times = {}
+    for model in {type(i) for i in instances}:
+        positions = [n for n, i in enumerate(instances) if type(i) is model]
+        of_model = [instances[n] for n in positions]
+        content_type_id = ContentType.objects.get_for_model(model).pk
+        audited = list(_audited_fields(of_model[0]))
+        labels = _related_labels(of_model, audited)
+        heads = []
+        for instance in of_model:
+            head = template.copy()
+            head[type_at] = content_type_id
+            head[id_at] = str(instance.pk)
+            head[repr_at] = str(instance)[:200]
+            head[path_at] = _territory_path_of(instance)
+            heads.append(head)
+            row = head.copy()
+            row[action_at], row[message_at] = "create", ""
+            row[changes_at] = _created_changes(instance, audited, labels, shown_times)
+            rows.append(row)
+        for action, messages in (actions or {}).items():
+            for position, head in zip(positions, heads, strict=True):
+                row = head.copy()
+                row[action_at], row[changes_at] = action, {}
+                row[message_at] = messages[position]
+                rows.append(row)
+    if connection.vendor == "postgresql":
+        copy_values(AuditEntry, fields, rows)
+    else:
+        AuditEntry.objects.bulk_create(
+            (AuditEntry(**dict(zip(names, row, strict=True))) for row in rows), batch_size=1000
+        )
+    return len(rows)
 
 
 def history_for(instance, limit: int = 100):

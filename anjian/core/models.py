@@ -433,6 +433,9 @@ class ImportBatch(models.Model):
 
     importer = models.CharField("导入类型", max_length=40)
     file = models.FileField("文件", upload_to="imports/%Y/%m/")
+    # The rows the preview checked, kept for the commit (importing.checked); removed once committed. Never
+    # served: no MEDIA_OWNERS row names it.
+    checked_rows = models.FileField("已校验数据", upload_to="imports/checked/%Y/%m/", blank=True)
     original_name = models.CharField("原文件名", max_length=200)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PARSING)
     created_by = models.ForeignKey(User, verbose_name="导入人", on_delete=models.PROTECT, related_name="+")

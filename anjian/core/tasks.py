@@ -1,8 +1,10 @@
 """Background work of the core app. In the embedded mode these run in-process (CELERY_TASK_ALWAYS_EAGER)."""
 
 import logging
+import tempfile
 
 from celery import shared_task
+from django.core.files import File
 
 from .context import acting_as
 
@@ -20,11 +22,17 @@ def parse_import(batch_id: int) -> None:
     def progress(done, total):
         ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, total_rows=total)
 
+    if batch.checked_rows:  # parsed again (after the user's answers): the rows are checked afresh
+        batch.checked_rows.delete(save=False)
     with (
         acting_as(user=batch.created_by, label=batch.created_by.get_full_name()),
         batch.file.open("rb") as fh,
+        tempfile.TemporaryFile() as kept,
     ):
-        result = importer.parse(fh, progress=progress)
+        result = importer.parse(fh, progress=progress, keep=kept if importer.keeps_checked_rows else None)
+        if importer.keeps_checked_rows and not result.needs_mapping and not result.error_count and result.total:
+            kept.seek(0)
+            batch.checked_rows.save(f"{batch.pk}.jsonl", File(kept), save=False)
     store_parse_result(batch, result)
 
 
@@ -40,17 +48,21 @@ def commit_import(batch_id: int) -> None:
         ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, total_rows=total)
 
     try:
-        with (
-            acting_as(user=batch.created_by, label=batch.created_by.get_full_name()),
-            batch.file.open("rb") as fh,
-        ):
-            counts = importer.commit(fh, progress=progress)
+        with acting_as(user=batch.created_by, label=batch.created_by.get_full_name()):
+            if batch.checked_rows and importer.keeps_checked_rows:
+                # What the preview checked, checked again in bulk only where it may have changed.
+                with batch.checked_rows.open("rb") as kept:
+                    counts = importer.commit_checked(kept, progress=progress)
+                counts["unchanged"] += batch.summary.get("existing", 0)  # left out of the kept rows
+            else:
+                with batch.file.open("rb") as fh:
+                    counts = importer.commit(fh, progress=progress)
     except Exception as exc:  # recorded on the batch and shown to the user, never lost silently
         logger.exception("import batch %s failed", batch_id)
-        batch.status = ImportBatch.Status.FAILED
-        batch.summary = {**batch.summary, "failure": str(exc)[:500]}
-        batch.save()
-        return
+        counts = {"failure": str(exc)[:500], "errors": 1}
+    finally:
+        if batch.checked_rows:
+            batch.checked_rows.delete(save=False)  # a batch is committed once; the uploaded file stays
     batch.summary = {**batch.summary, **counts}
     batch.status = ImportBatch.Status.FAILED if counts["errors"] else ImportBatch.Status.DONE
     batch.save()

@@ -11,7 +11,6 @@ corrected file, or the same file twice, imports without duplicates.
 """
 
 import contextlib
-import pickle
 import re
 import tempfile
 from collections import Counter
@@ -25,7 +24,6 @@ from django.utils import timezone
 
 from anjian.core.audit import record_bulk_creation
 from anjian.core.importing import (
-    CHUNK_ROWS,
     ImportColumn,
     Importer,
     normalise_header,
@@ -33,7 +31,8 @@ from anjian.core.importing import (
     parse_date,
     register,
 )
-from anjian.core.importing.bulk import insert_rows
+from anjian.core.importing.bulk import insert_rows, unsaved_instance
+from anjian.core.importing.checked import CheckedRowsWriter, read_checked_rows
 from anjian.core.scope import restrict
 from anjian.registry.importers import EnterpriseMatcher
 from anjian.registry.models import Enterprise
@@ -168,7 +167,7 @@ class HazardImportForm(forms.Form):
             deadline = data["deadline"] = found_on + timedelta(days=deadline)
         elif deadline in ("", None) or isinstance(deadline, int):
             deadline = data["deadline"] = None
-        if found_on and found_on > timezone.localdate():
+        if found_on and found_on > (self.today or timezone.localdate()):
             self.add_error("found_on", "发现时间不能晚于今天。")
         if found_on and deadline and deadline < found_on:
             self.add_error("deadline", "整改期限不能早于发现时间。")
@@ -181,15 +180,22 @@ class HazardImportForm(forms.Form):
 
     # The same unit's rows get the same answer: asked once per unit (the importer shares the cache).
     reasons: dict | None = None
+    today = None  # the importer's day, asked once for the whole file
 
     def register_refusal(self, enterprise):
-        if self.reasons is not None and enterprise.pk in self.reasons:
-            return self.reasons[enterprise.pk]
-        sectors = list(enterprise.sectors.all()[:2])
-        reason = can_register(self.user, enterprise, sectors[0] if len(sectors) == 1 else None, Source.IMPORT)
-        if self.reasons is not None:
-            self.reasons[enterprise.pk] = reason
-        return reason
+        return registration_refusal(self.user, enterprise, self.reasons)
+
+
+def registration_refusal(user, enterprise, reasons: dict | None = None) -> str | None:
+    """Why `user` may not register this unit's hazards from a ledger (None when allowed); `reasons` caches the
+    answer per unit."""
+    if reasons is not None and enterprise.pk in reasons:
+        return reasons[enterprise.pk]
+    sectors = list(enterprise.sectors.all())[:2]
+    reason = can_register(user, enterprise, sectors[0] if len(sectors) == 1 else None, Source.IMPORT)
+    if reasons is not None:
+        reasons[enterprise.pk] = reason
+    return reason
 
 
 class SharedFields(dict):
@@ -226,6 +232,7 @@ class HazardImporter(Importer):
         self._existing_refs: dict[str, int] | None = None
         self._existing_keys: dict[tuple, int] | None = None
         self._reasons: dict[int, str | None] = {}
+        self._today = timezone.localdate()
         self.columns = [
             ImportColumn(
                 "原编号",
@@ -387,6 +394,7 @@ class HazardImporter(Importer):
     def make_form(self, data, existing):
         form = super().make_form(data, existing)
         form.reasons = self._reasons
+        form.today = self._today
         self._last_form = form
         return form
 
@@ -415,55 +423,121 @@ class HazardImporter(Importer):
             row.notes.append(PENDING_BASIS_NOTE)
         return row
 
-    # --- commit: validate, take numbers, bulk insert ------------------------------------------------------
+    # --- commit: the checked rows, numbers, bulk insert -----------------------------------------------------
+    keeps_checked_rows = True
+
+    def checked_row(self, row) -> tuple:
+        return compact_row(row.values)
+
     def commit(self, file, progress=None) -> dict:
-        """All or nothing, in three steps: (1) read and validate every row with the preview's rules, keeping the
-        new rows compact in a temporary file; (2) take the hazard numbers of each year in one short transaction;
-        (3) insert the rows in chunks with their audit entries and summary counts, in one transaction. Other
-        users' registrations wait for the counter at most during step 2."""
-        read = self.read_table(file)
-        if read.unknown_headers or read.file_errors:
-            return {"created": 0, "updated": 0, "unchanged": 0, "errors": max(1, len(read.file_errors))}
-        counts = {"created": 0, "updated": 0, "unchanged": 0, "errors": 0}
-        years: dict[int, int] = {}
-        total = 0
+        """Check every row with the preview's rules, keeping the new ones in a temporary file, then save them as
+        commit_checked does. (A batch the preview already checked goes to commit_checked directly.)"""
+        rows = [0]
 
         def checking(done, estimate):
             if progress:
-                progress(done // 2, estimate)  # validating is the first half of the work
+                progress(done // 2, estimate)  # checking is the first half of the work
 
-        with tempfile.TemporaryFile() as spill:
-            chunk = []
-            for row in self.validated_rows(read, checking):
-                total += 1
-                if row.errors:
-                    counts["errors"] += 1
-                elif row.existing_pk:
-                    counts["unchanged"] += 1
-                elif not counts["errors"]:
-                    chunk.append(compact_row(row.values))
-                    year = row.values["found_on"].year
-                    years[year] = years.get(year, 0) + 1
-                    if len(chunk) >= CHUNK_ROWS:
-                        pickle.dump(chunk, spill, protocol=pickle.HIGHEST_PROTOCOL)
-                        chunk = []
-            errors = counts["errors"] + len(read.file_errors)
-            if errors or not total:
+        def saving(done, total):
+            if progress:
+                progress(rows[0] // 2 + done * (rows[0] - rows[0] // 2) // max(1, total), rows[0])
+
+        with tempfile.TemporaryFile() as kept:
+            result = self.parse(file, checking, keep=kept)
+            errors = result.error_count
+            if result.unknown_headers or errors or not result.total:
                 return {"created": 0, "updated": 0, "unchanged": 0, "errors": max(1, errors)}
-            if chunk:
-                pickle.dump(chunk, spill, protocol=pickle.HIGHEST_PROTOCOL)
-            del chunk
+            rows[0] = result.total
+            kept.seek(0)
+            counts = self.commit_checked(kept, saving)
+        counts["unchanged"] += result.existing
+        return counts
+
+    def commit_checked(self, source, progress=None) -> dict:
+        """All or nothing, from the rows the preview checked: (1) skip the rows stored by someone else since the
+        preview (same 原编号 or unit, date and description) and check the units again (still in scope, still
+        registrable by this user); (2) take the hazard numbers of each year in one short transaction; (3) insert
+        the rows in chunks with their audit entries and summary counts, in one transaction. Other users'
+        registrations wait for the counter at most during step 2."""
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "errors": 0}
+        years: Counter = Counter()
+        units: set[int] = set()
+        with tempfile.TemporaryFile() as fresh:
+            writer = CheckedRowsWriter(fresh)
+            for rows in read_checked_rows(source, DATE_POSITIONS):
+                new = self.still_new(rows)
+                counts["unchanged"] += len(rows) - len(new)
+                for row in new:
+                    writer.add(row)
+                    years[row[FOUND_ON].year] += 1
+                    units.add(row[ENTERPRISE])
+            writer.close()
+            refusal = self.units_refusal(units)
+            if refusal:
+                return {**counts, "errors": writer.rows, "failure": refusal}
+            if not writer.rows:
+                return counts
             blocks = {year: reserve_hazard_numbers(year, count) for year, count in sorted(years.items())}
             try:
-                spill.seek(0)
-                counts["created"] = self.insert(spill, blocks, total, progress)
+                fresh.seek(0)
+                counts["created"] = self.insert(fresh, blocks, progress)
             except BaseException:
                 for year, numbers in blocks.items():
                     release_hazard_numbers(year, numbers)
                 raise
         return counts
 
-    def insert(self, spill, blocks: dict[int, range], total: int, progress=None) -> int:
+    def still_new(self, rows: list[list]) -> list[list]:
+        """The rows of a chunk no hazard in the user's scope matches yet (two queries, as prefetch)."""
+        refs = {row[EXTERNAL_REF] for row in rows if row[EXTERNAL_REF]}
+        stored_refs = set()
+        if refs:
+            stored_refs = set(
+                restrict(Hazard.objects.filter(external_ref__in=refs), self.user).values_list(
+                    "external_ref", flat=True
+                )
+            )
+        plain = [row for row in rows if not row[EXTERNAL_REF]]
+        stored_keys = set()
+        if plain:
+            stored = restrict(
+                Hazard.objects.filter(
+                    enterprise_id__in={row[ENTERPRISE] for row in plain},
+                    found_on__in={row[FOUND_ON] for row in plain},
+                ),
+                self.user,
+            )
+            stored_keys = {
+                natural_key(*values)
+                for values in stored.values_list("enterprise_id", "found_on", "description").iterator()
+            }
+        return [
+            row
+            for row in rows
+            if (
+                row[EXTERNAL_REF] not in stored_refs
+                if row[EXTERNAL_REF]
+                else natural_key(row[ENTERPRISE], row[FOUND_ON], row[DESCRIPTION]) not in stored_keys
+            )
+        ]
+
+    def units_refusal(self, pks: set[int]) -> str:
+        """Why the rows of these units cannot be saved now (a unit gone or out of scope, or the user no longer
+        allowed to register its hazards), or "" — checked once per unit, not per row."""
+        in_scope = set(
+            restrict(Enterprise.objects.filter(pk__in=pks), self.user).values_list("pk", flat=True)
+        )
+        enterprises = self.matcher.objects(pks & in_scope)
+        for pk in sorted(pks):
+            enterprise = enterprises.get(pk)
+            if pk not in in_scope or enterprise is None:
+                return "预览后，表中有单位已删除或已不在您的数据范围内，未导入任何数据。请重新上传。"
+            reason = registration_refusal(self.user, enterprise, self._reasons)
+            if reason:
+                return f"预览后情况有变：单位“{enterprise.name}”{reason} 未导入任何数据。"
+        return ""
+
+    def insert(self, rows_file, blocks: dict[int, range], progress=None) -> int:
         from anjian.stats.counts import HAZARD_KEY_COLUMNS, record_new_hazards
 
         numbers = {year: iter(block) for year, block in blocks.items()}
@@ -471,11 +545,7 @@ class HazardImporter(Importer):
         created = 0
         keys = Counter()
         with transaction.atomic():
-            while True:
-                try:
-                    rows = pickle.load(spill)
-                except EOFError:
-                    break
+            for rows in read_checked_rows(rows_file, DATE_POSITIONS):
                 hazards = insert_rows(Hazard, self.build_hazards(rows, numbers))
                 # Scope checked again after the write (as Importer.after_save does row by row).
                 stored = restrict(Hazard.objects.filter(pk__in=[h.pk for h in hazards]), self.user).count()
@@ -484,8 +554,8 @@ class HazardImporter(Importer):
                 record_bulk_creation(hazards, {"hazard.registered": [registered_message(h) for h in hazards]})
                 keys.update(tuple(getattr(h, column) for column in HAZARD_KEY_COLUMNS) for h in hazards)
                 created += len(hazards)
-                if progress:  # inserting is the second half of the work
-                    progress(total // 2 + created * (total - total // 2) // new_rows, total)
+                if progress:
+                    progress(created, new_rows)
             # Counted once, at the end: the summary-count rows stay locked only from here to the commit, so a
             # registration by another user is not held up for the length of the import.
             record_new_hazards(
@@ -495,18 +565,20 @@ class HazardImporter(Importer):
             )
         return created
 
-    def build_hazards(self, rows: list[tuple], numbers: dict) -> list[Hazard]:
+    def build_hazards(self, rows: list, numbers: dict) -> list[Hazard]:
         """Hazards of a chunk of compact rows, with the fields a registration sets (as services.register_hazard
-        does, with source 台账导入). Built from positional values: Django's keyword path costs more than the
-        insert itself at this scale."""
+        does, with source 台账导入). Built without Model.__init__ (bulk.unsaved_instance): at this scale Django's
+        constructor costs more than the insert itself."""
         fields = Hazard._meta.concrete_fields
         defaults = {f.attname: f.get_default() for f in fields}  # registered_at: one moment for the chunk
         today = timezone.localdate()
+        enterprises = self.matcher.objects({values[ENTERPRISE] for values in rows})
+        sectors_of = {pk: list(enterprises[pk].sectors.all())[:2] for pk in {row[ENTERPRISE] for row in rows}}
         hazards = []
         for values in rows:
             data = dict(zip(COMPACT_FIELDS, values, strict=True))
-            enterprise = self.matcher.objects([data["enterprise"]])[data["enterprise"]]
-            sectors = list(enterprise.sectors.all())[:2]
+            enterprise = enterprises[data["enterprise"]]
+            sectors = sectors_of[enterprise.pk]
             note = (data.get("rectification_note") or "").strip()
             state = Status.CLOSED if data.get("closed_on") else rectification_state(note)
             if state is None:
@@ -548,7 +620,7 @@ class HazardImporter(Importer):
                     attrs["rectification_note"] = (
                         f"{note}（原台账复查人：{reviewer or '—'}，复查时间：{data.get('reviewed_on') or '—'}）"
                     )
-            hazard = Hazard(*(attrs[f.attname] for f in fields))
+            hazard = unsaved_instance(Hazard, attrs)
             hazard.is_overdue = hazard.overdue_now(today)
             hazards.append(hazard)
         return hazards
@@ -571,6 +643,14 @@ COMPACT_FIELDS = (
     "reviewer_name",
     "reviewed_on",
     "closed_on",
+)
+
+
+EXTERNAL_REF, ENTERPRISE, DESCRIPTION, FOUND_ON = (
+    COMPACT_FIELDS.index(name) for name in ("external_ref", "enterprise", "description", "found_on")
+)
+DATE_POSITIONS = tuple(
+    COMPACT_FIELDS.index(name) for name in ("found_on", "deadline", "reviewed_on", "closed_on")
 )
 
 

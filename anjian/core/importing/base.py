@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +18,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import reader, table
+from .checked import CheckedRowsWriter
 from .values import normalise_header
 
 # A 100,000-row ledger is about 5 MB; the file limit, not the row limit, is what bounds the work.
@@ -151,6 +153,8 @@ class Importer:
     columns: list[ImportColumn] = []
     key_field = ""  # form field used to match existing records and detect duplicates in the file
     list_url = ""
+    # An importer that can commit the rows its preview checked (commit_checked) keeps them while parsing.
+    keeps_checked_rows = False
 
     def __init__(self, user):
         self.user = user
@@ -338,9 +342,10 @@ class Importer:
     def prefetch(self, rows: list[dict]) -> None:
         """Load in a few queries what validating a chunk of rows needs (units, existing keys). Optional."""
 
-    def parse(self, file, progress: Callable | None = None) -> ParseResult:
+    def parse(self, file, progress: Callable | None = None, keep: IO[bytes] | None = None) -> ParseResult:
         """Read and validate every row; nothing is saved. Memory holds one chunk of rows, the duplicate index
-        and the rows worth showing (ParseResult.add)."""
+        and the rows worth showing (ParseResult.add). With `keep`, an importer that `keeps_checked_rows` writes
+        its valid new rows there (checked.CheckedRowsWriter) while the file has no error, for commit_checked."""
         read = self.read_table(file)
         result = ParseResult(
             rows=[],
@@ -354,8 +359,17 @@ class Importer:
         )
         if read.unknown_headers or read.file_errors:
             return result
+        writer = CheckedRowsWriter(keep) if keep is not None and self.keeps_checked_rows else None
         for row in self.validated_rows(read, progress):
             result.add(row)
+            if writer is None:
+                continue
+            if row.errors:
+                writer = None  # the batch cannot be committed: nothing more worth keeping
+            elif not row.existing_pk:
+                writer.add(self.checked_row(row))
+        if writer is not None:
+            writer.close()
         if not result.total and not result.file_errors:
             result.file_errors.append("文件中没有数据行。")
         result.confirmations = self.confirmations()
@@ -477,6 +491,15 @@ class Importer:
                 transaction.set_rollback(True)
                 return {"created": 0, "updated": 0, "unchanged": 0, "errors": max(1, errors)}
         return counts
+
+    def checked_row(self, row: RowResult) -> tuple:
+        """A valid new row in the compact form commit_checked reads back (importers that keep checked rows)."""
+        raise NotImplementedError
+
+    def commit_checked(self, source: IO[bytes], progress: Callable | None = None) -> dict:
+        """Save the rows a preview checked (written by `parse(keep=...)`), checking again in bulk only what may
+        have changed since (records added meanwhile, units and permissions). Counts as `commit`."""
+        raise NotImplementedError
 
     def skip_existing(self, existing) -> bool:
         """True for ledgers of events (hazards, accidents): a record already imported is left as it is."""

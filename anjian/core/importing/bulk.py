@@ -3,8 +3,21 @@ INSERT for 100,000 hazards and their 200,000 audit entries), elsewhere with bulk
 no signals: the caller writes the audit entries (core.audit.record_bulk_creation) and the summary counts.
 """
 
+import json
+
 from django.db import connection, models
+from django.db.models.base import ModelState
 from django.db.models.expressions import DatabaseDefault
+
+
+def unsaved_instance(model, attrs: dict):
+    """An unsaved `model` instance from {attname: value} for every concrete field, without Model.__init__: no
+    per-field descriptor calls and no pre_init/post_init signals (the project has no receivers of them). About
+    five times cheaper than the constructor, which matters at 100,000 rows; for inserting with insert_rows."""
+    obj = model.__new__(model)
+    obj.__dict__.update(attrs)
+    obj._state = ModelState()
+    return obj
 
 
 def insert_rows(model, objs: list, with_pks: bool = True) -> list:
@@ -20,39 +33,56 @@ def insert_rows(model, objs: list, with_pks: bool = True) -> list:
         if not (f.primary_key and not with_pks)
         and not isinstance(getattr(objs[0], f.attname), DatabaseDefault)
     ]
-    with connection.cursor() as cursor:
-        if with_pks:
-            # Keys from the table's own sequence, taken in one query, so the rows keep the ids they will have.
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(objs)],
-            )
-            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-                obj.pk = pk
-        plain = [f.attname for f in fields]
-        # JSON (and any value that needs the field's own conversion) goes through get_db_prep_save.
-        prepared = [
-            (index, f)
-            for index, f in enumerate(fields)
-            if isinstance(f, models.JSONField | models.GenericIPAddressField | models.UUIDField)
-        ]
-        stamped = [
-            (index, f)
-            for index, f in enumerate(fields)
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        ]
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        with cursor.cursor.copy(
-            f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
-        ) as copy:
-            for obj in objs:
-                row = [getattr(obj, name) for name in plain]
-                for index, field in stamped:
-                    row[index] = field.pre_save(obj, add=True)
-                for index, field in prepared:
-                    row[index] = field.get_db_prep_save(row[index], connection)
-                copy.write_row(row)
+    if with_pks:
+        for obj, pk in zip(objs, next_keys(model, len(objs)), strict=True):
+            obj.pk = pk
+    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    for obj in objs:
+        for field in stamped:
+            field.pre_save(obj, add=True)
+    names = [f.attname for f in fields]
+    # Values read from the instance's __dict__: a descriptor call per field and row costs more than the COPY.
+    copy_values(model, fields, ([obj.__dict__[name] for name in names] for obj in objs))
+    alias = connection.alias
     for obj in objs:
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = alias
     return objs
+
+
+def next_keys(model, count: int) -> list[int]:
+    """`count` primary keys from the table's own sequence, in one query (PostgreSQL), so rows written with COPY
+    keep the ids they will have."""
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def copy_values(model, fields: list, rows) -> None:
+    """COPY `rows` (lists of Python values in the order of `fields`) into `model`'s table (PostgreSQL). JSON is
+    sent as text, which COPY parses into jsonb (cheaper than a Jsonb wrapper per value); IP addresses and UUIDs
+    through the field's own conversion."""
+    prepared = [
+        (index, f)
+        for index, f in enumerate(fields)
+        if isinstance(f, models.GenericIPAddressField | models.UUIDField)
+    ]
+    as_json = [(index, f.encoder) for index, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+        ) as copy,
+    ):
+        for row in rows:
+            for index, field in prepared:
+                row[index] = field.get_db_prep_save(row[index], connection)
+            for index, encoder in as_json:
+                if row[index] is not None:
+                    row[index] = json.dumps(row[index], cls=encoder, ensure_ascii=False)
+            copy.write_row(row)

@@ -1,6 +1,7 @@
 """Property tests of the value readers behind every import: dates in every spelling, header normalising."""
 
 import calendar
+import io
 import unicodedata
 from datetime import date, datetime, timedelta
 
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anjian.core.importing import normalise_header, parse_date, parse_datetime
+from anjian.core.importing import checked, normalise_header, parse_date, parse_datetime
 from anjian.core.importing.values import EXCEL_EPOCH
 
 dates = st.dates(min_value=date(1960, 1, 1), max_value=date(2100, 12, 31))
@@ -180,3 +181,36 @@ def test_chinese_numeral_dates_as_written():
         parse_date("2024年十三月一日")
     with pytest.raises(ValidationError, match="无法识别"):
         parse_date("二〇二四年三十十月一日")
+
+
+# --- the rows a preview keeps for the commit (importing.checked) --------------------------------------------------------------------------------------------
+cell_values = st.one_of(
+    st.none(),
+    st.text(max_size=30),
+    st.integers(min_value=-(2**53), max_value=2**53),
+    st.booleans(),
+)
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            cell_values, st.one_of(st.none(), st.dates()), cell_values, st.one_of(st.none(), st.dates())
+        ),
+        max_size=25,
+    )
+)
+def test_checked_rows_come_back_as_written(rows):
+    out = io.BytesIO()
+    writer = checked.CheckedRowsWriter(out)
+    writer_chunk = checked.CHUNK_ROWS
+    try:
+        checked.CHUNK_ROWS = 4  # several lines
+        for row in rows:
+            writer.add(row)
+        writer.close()
+    finally:
+        checked.CHUNK_ROWS = writer_chunk
+    out.seek(0)
+    back = [tuple(row) for chunk in checked.read_checked_rows(out, (1, 3)) for row in chunk]
+    assert back == rows and writer.rows == len(rows)
