@@ -534,7 +534,7 @@ class HazardImporter(Importer):
                 return "预览后，表中有单位已删除或已不在您的数据范围内，未导入任何数据。请重新上传。"
             reason = registration_refusal(self.user, enterprise, self._reasons)
             if reason:
-                return f"预览后情况有变：单位“{enterprise.name}”{reason} 未导入任何数据。"
+                return f"预览后情况有变（单位“{enterprise.name}”）：{reason}未导入任何数据。"
         return ""
 
     def insert(self, rows_file, blocks: dict[int, range], progress=None) -> int:

@@ -123,3 +123,23 @@ def test_a_batch_parsed_again_keeps_only_its_new_check(cast, api_for):
 def test_a_file_with_errors_keeps_no_rows(cast, api_for):
     batch = upload(api_for(cast.inspector), [*ROWS, ["", UNIT, "x", "较大", "2024.3.9"]])
     assert batch.status == ImportBatch.Status.INVALID and not batch.checked_rows
+
+
+def test_a_user_no_longer_allowed_to_register_saves_nothing(cast):
+    import tempfile
+
+    from anjian.core.roles import Role
+
+    with tempfile.TemporaryFile() as kept:
+        result = get_importer("hazards")(cast.inspector).parse(plain_sheet(HEADERS, ROWS), keep=kept)
+        assert result.new == 3 and kept.tell() > 0
+        cast.inspector.role = Role.LEADER  # moved to a read-only post after the preview
+        cast.inspector.save()
+        kept.seek(0)
+        counts = get_importer("hazards")(cast.inspector).commit_checked(kept)
+    assert counts["created"] == 0 and counts["errors"] == 3
+    assert (
+        counts["failure"].startswith(f"预览后情况有变（单位“{UNIT}”）：您的角色")
+        and "不能登记隐患" in counts["failure"]
+    )
+    assert not Hazard.objects.exists()
