@@ -12,7 +12,7 @@ import hashlib
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils.html import format_html, format_html_join
@@ -53,8 +53,13 @@ class FilterSet(django_filters.FilterSet):
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            plain_language(super().form)
+            form = super().form
+            self.adjust_form(form)
+            plain_language(form)
         return self._form
+
+    def adjust_form(self, form) -> None:
+        """Change the form's fields before they get their widgets (a hook for the mixins)."""
 
 
 def is_status(name: str, field) -> bool:
@@ -70,7 +75,9 @@ def plain_language(form) -> None:
                 field.widget = FilterChipCheckboxes(choices=field.choices)
         elif isinstance(field, forms.ModelChoiceField):
             field.empty_label = ALL
-            choices = cached_choices(field)
+            choices = cached_choices(field, getattr(field, "shown_queryset", None))
+            if choices is not None and hasattr(field, "shown_queryset"):
+                choices = with_chosen(form, name, field, choices)
             if choices is not None and type(field.widget) is forms.Select:
                 field.widget = FilterSelect(attrs=field.widget.attrs, choices=[("", ALL), *choices])
         elif isinstance(field, forms.ChoiceField) and hasattr(field, "empty_label"):
@@ -186,9 +193,23 @@ def _generation_key(label: str) -> str:
     return f"filter-choices-generation:{label}"
 
 
-def cached_choices(field) -> list | None:
-    """[(pk, label), …] of a ModelChoiceField over one of CACHED_CHOICE_MODELS, from the cache; else None."""
-    queryset = field.queryset
+def with_chosen(form, name, field, choices: list) -> list:
+    """`choices` with the chosen record added when the drop-down shows fewer records than the field accepts (a
+    link may choose one of the others), so the form says what the page is filtered by."""
+    value = form.data.get(name) if form.is_bound else None
+    if not value or any(str(pk) == str(value) for pk, _label in choices):
+        return choices
+    try:
+        chosen = field.queryset.filter(pk=value).first()
+    except (TypeError, ValueError, ValidationError):
+        return choices
+    return [*choices, (chosen.pk, field.label_from_instance(chosen))] if chosen else choices
+
+
+def cached_choices(field, queryset=None) -> list | None:
+    """[(pk, label), …] of a ModelChoiceField over one of CACHED_CHOICE_MODELS (or of `queryset`, the part of it
+    the drop-down shows), from the cache; else None."""
+    queryset = field.queryset if queryset is None else queryset
     label = queryset.model._meta.label
     if label not in CACHED_CHOICE_MODELS:
         return None
@@ -228,8 +249,19 @@ class TerritoryFilterMixin(FilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         user = getattr(request, "user", None)
+        self._territory_choices = None
         if "territory" in self.filters:
             self.filters["territory"].queryset = restrict(Territory.objects.filter(depth__lte=4), user)
+            # The drop-down lists three levels below the user (a province user: cities, counties and towns,
+            # ~1,600 rather than ~13,000 entries and 500 KB per page); deeper ones are still accepted from links.
+            own = getattr(getattr(user, "territory", None), "depth", None)
+            if own is not None and own + 3 < 4:
+                self._territory_choices = restrict(Territory.objects.filter(depth__lte=own + 3), user)
+
+    def adjust_form(self, form) -> None:
+        super().adjust_form(form)
+        if self._territory_choices is not None and "territory" in form.fields:
+            form.fields["territory"].shown_queryset = self._territory_choices
 
     @extend_schema_field(OpenApiTypes.INT)  # a territory id
     def filter_territory(self, queryset, name, value):

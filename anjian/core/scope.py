@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Concat, Substr
+from django.dispatch import Signal
 
 from .roles import Role
 
@@ -151,6 +152,11 @@ def sync_territory_path(sender, instance, **kwargs):
     instance.territory_path = instance.territory.path if instance.territory_id else ""
 
 
+# Sent (in the transaction of the move) after a territory moved under another parent and every copied path was
+# re-rooted, for what depends on a territory's ancestors rather than its path (stats: rolled-up counts).
+territory_moved = Signal()
+
+
 def rewrite_territory_paths(old_prefix: str, new_prefix: str) -> None:
     """After a territory moved in the tree, re-root the copied paths of every scoped record below it."""
     from django.db.models import Value
@@ -159,3 +165,4 @@ def rewrite_territory_paths(old_prefix: str, new_prefix: str) -> None:
         model._base_manager.filter(territory_path__startswith=old_prefix).update(
             territory_path=Concat(Value(new_prefix), Substr("territory_path", len(old_prefix) + 1))
         )
+    territory_moved.send(sender=None, old_prefix=old_prefix, new_prefix=new_prefix)

@@ -30,8 +30,7 @@ from anjian.assessment.periods import Period
 from anjian.core.models import Sector, Territory
 from anjian.core.scope import restrict, scope_for
 from anjian.stats.counts import month_of
-from anjian.stats.models import HazardCount
-from anjian.stats.queries import counter, found_between_q, sector_of, whole_months
+from anjian.stats.queries import counter, found_between_q, sector_of, summary_rows, whole_months
 
 RISK_LEVELS = [
     ("major", "重大风险（红）", "#E60012"),
@@ -94,7 +93,8 @@ def hazard_source(area: Area, period: Period | None = None, from_rows: bool = Fa
     aligned = period is None or whole_months(period.start, period.end)
     if from_rows or enterprise_only or not aligned:
         return HazardSource(area.rows(Hazard.objects.all()), summary=False)
-    return HazardSource(area.rows(HazardCount.objects.all()), summary=True)
+    scope_path = scope_for(area.user).territory_path if area.user is not None else None
+    return HazardSource(area.rows(summary_rows(area.territory.path, scope_path)), summary=True)
 
 
 def _hazard_aggregates(source: HazardSource, period: Period) -> dict:
@@ -155,7 +155,7 @@ def hazard_links(territory_id, period: Period, **extra) -> dict:
 
 
 def hazards_ready() -> bool:
-    return _model_ready("hazards.Hazard") and _model_ready("stats.HazardCount")
+    return all(map(_model_ready, ("hazards.Hazard", "stats.HazardCount", "stats.HazardRollup")))
 
 
 def hazard_totals(area: Area, period: Period, from_rows: bool = False) -> dict:

@@ -24,8 +24,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from anjian.core.models import Organisation, OrganisationKind, Sector, Territory
 from anjian.core.scope import restrict, scope_for
-from anjian.stats.models import HazardCount
-from anjian.stats.queries import counter, found_between_q, sector_of, whole_months
+from anjian.stats.queries import counter, found_between_q, is_summary, sector_of, summary_rows, whole_months
 
 from .models import OPEN_STATUSES, Grade, Status, SupervisionLevel
 
@@ -86,7 +85,7 @@ def aggregates(summary: bool = False) -> dict:
 
 
 def _is_summary(queryset) -> bool:
-    return queryset.model is HazardCount
+    return is_summary(queryset)
 
 
 def _grouped(queryset, key_expr) -> dict:
@@ -117,7 +116,7 @@ SUMMARY_FILTERS = frozenset(
 )
 
 
-def summary_selection(user, filters: dict | None):
+def summary_selection(user, filters: dict | None, root: Territory | None = None):
     """The summary rows (HazardCount) holding exactly the hazards that the list filters `filters` (the
     HazardFilter's cleaned data) select in `user`'s scope; None where only the hazard rows can answer."""
     if scope_for(user).enterprise_id is not None:
@@ -128,7 +127,13 @@ def summary_selection(user, filters: dict | None):
     found_after, found_before = filters.get("found_after"), filters.get("found_before")
     if not whole_months(found_after, found_before):
         return None
-    selection = restrict(HazardCount.objects.all(), user)
+    # Rows fine enough to group by the children of `root` (by_subterritory) and of the filter's territory.
+    paths = (
+        scope_for(user).territory_path,
+        getattr(filters.get("territory"), "path", None),
+        getattr(root, "path", None),
+    )
+    selection = restrict(summary_rows(*paths), user)
     if found_after or found_before:
         selection = selection.filter(found_between_q(found_after, found_before))
     if "territory" in filters:

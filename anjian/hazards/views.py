@@ -352,7 +352,7 @@ class LedgerView(PermissionRequiredMixin, View):
         if by != "enterprise":
             # By town, sector or department: summed from the summary counts when the filters allow it, so the
             # page does not scan the hazards (ledger.summary_selection says when the rows are needed).
-            selection = ledger.summary_selection(request.user, filters)
+            selection = ledger.summary_selection(request.user, filters, root)
             queryset = queryset if selection is None else selection
         if by == "enterprise":
             rows = ledger.by_enterprise(queryset)

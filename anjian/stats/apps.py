@@ -9,9 +9,12 @@ class StatsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete
 
+        from anjian.core.scope import territory_moved
+
         from . import counts
 
         # Hazards are voided, not deleted; a deletion (admin clean-up, tests) still leaves the counts true.
         post_delete.connect(
             counts.hazard_deleted, sender="hazards.Hazard", dispatch_uid="stats.hazard_deleted"
         )
+        territory_moved.connect(counts.territory_moved, dispatch_uid="stats.territory_moved")

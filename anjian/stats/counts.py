@@ -11,11 +11,13 @@ How each change reaches it, always inside the transaction of the change:
 
 Increments are atomic upserts (INSERT … ON CONFLICT (key) DO UPDATE SET n = n + excluded.n), applied in key
 order so two transactions touching the same keys lock them in the same order. The same SQL runs on PostgreSQL
-and SQLite (3.24+).
+and SQLite (3.24+). Each increment also goes to the rows of HazardRollup (the key rolled up to the city, county
+and town above the hazard), which province and city pages read; a territory moved to another parent rebuilds
+them (`territory_moved`).
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.apps import apps
@@ -23,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
-from .models import HazardCount
+from .models import HazardCount, HazardRollup
 
 # The Hazard columns the key is made of (found_on counts by its month).
 HAZARD_KEY_COLUMNS = (
@@ -39,6 +41,8 @@ HAZARD_KEY_COLUMNS = (
 # Hazard fields whose change can move a hazard to another key (save(update_fields=…) without them is free).
 HAZARD_KEY_FIELDS = frozenset(c.removesuffix("_id") for c in HAZARD_KEY_COLUMNS) | {"territory_path"}
 BATCH = 500
+# Territory depths the counts are also rolled up to (HazardRollup): 1 city, 2 county (district), 3 town.
+ROLLUP_DEPTHS = (1, 2, 3)
 
 
 @dataclass(frozen=True, order=True)
@@ -123,33 +127,73 @@ def record_moves(moves) -> None:
     apply(deltas)
 
 
+KEY_COLUMNS_SQL = (
+    "territory_id, sector, grade, status, is_overdue, supervision_level, major_basis_pending, found_month"
+)
+
+
 def apply(deltas: Counter) -> None:
-    """Add each delta to its key's row, creating missing rows (a negative count on a created row means the table
-    had drifted from the rows; `verify` reports it and `rebuild` repairs it)."""
+    """Add each delta to its key's row, and to the rows of the key rolled up to each of ROLLUP_DEPTHS, creating
+    missing rows (a negative count on a created row means the table had drifted from the rows; `verify` reports
+    it and `rebuild` repairs it). Rows are locked in one order: the own-territory rows by key, then the rolled-up
+    rows by depth and key."""
     from anjian.core.models import Territory
 
     deltas = {k: n for k, n in deltas.items() if n}
     if not deltas:
         return
     paths = dict(Territory.objects.filter(pk__in={k.territory_id for k in deltas}).values_list("pk", "path"))
-    table = HazardCount._meta.db_table
-    columns = (
-        "territory_id, territory_path, sector, grade, status, is_overdue, supervision_level, "
-        "major_basis_pending, found_month, n"
-    )
-    conflict = (
-        "territory_id, sector, grade, status, is_overdue, supervision_level, major_basis_pending, found_month"
-    )
+    rolled = Counter()
+    for key, n in deltas.items():
+        for depth, ancestor, path in ancestors(paths.get(key.territory_id, "")):
+            rolled[(depth, ancestor, path, replace(key, territory_id=ancestor))] += n
+    with transaction.atomic():
+        _upsert(
+            HazardCount._meta.db_table,
+            [((), k.territory_id, paths.get(k.territory_id, ""), k, n) for k, n in sorted(deltas.items())],
+        )
+        _upsert(
+            HazardRollup._meta.db_table,
+            [
+                ((depth,), territory, path, k, n)
+                for (depth, territory, path, k), n in sorted(
+                    rolled.items(), key=lambda item: (item[0][0], item[0][1], item[0][3])
+                )
+                if n
+            ],
+        )
+
+
+def ancestors(path: str):
+    """(depth, territory id, path) of the territory's ancestor at each of ROLLUP_DEPTHS — the territory itself
+    where it is not that deep — for a materialised path such as "1.5.23.". Nothing for an empty path."""
+    ids = path.strip(".").split(".") if path else []
+    for depth in ROLLUP_DEPTHS:
+        if not ids:
+            return
+        kept = ids[: depth + 1]
+        yield depth, int(kept[-1]), ".".join(kept) + "."
+
+
+def _upsert(table: str, rows: list) -> None:
+    """rows: (extra key values, territory id, territory path, Key, delta), in lock order."""
+    if not rows:
+        return
+    extra = "depth, " if rows[0][0] else ""
+    columns = f"{extra}territory_id, territory_path, sector, grade, status, is_overdue, supervision_level, "
+    columns += "major_basis_pending, found_month, n"
+    conflict = extra + KEY_COLUMNS_SQL
+    width = len(rows[0][0]) + 10
     ops = connection.ops
-    keys = sorted(deltas)
-    with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(keys), BATCH):
-            chunk = keys[start : start + BATCH]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start : start + BATCH]
             params = []
-            for k in chunk:
+            for head, territory, path, k, n in chunk:
                 params += [
-                    k.territory_id,
-                    paths.get(k.territory_id, ""),
+                    *head,
+                    territory,
+                    path,
                     k.sector,
                     k.grade,
                     k.status,
@@ -157,9 +201,9 @@ def apply(deltas: Counter) -> None:
                     k.supervision_level,
                     k.major_basis_pending,
                     ops.adapt_datefield_value(k.found_month),
-                    deltas[k],
+                    n,
                 ]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {values} "
                 f"ON CONFLICT ({conflict}) DO UPDATE SET n = {table}.n + excluded.n",
@@ -199,7 +243,7 @@ def _recomputed(hazard_model=None):
     )
 
 
-def rebuild(hazard_model=None) -> int:
+def rebuild(hazard_model=None, with_rollups: bool = True) -> int:
     """Replace the whole table by a recomputation from the hazard rows (after a bulk load, or to repair).
     One INSERT … SELECT … GROUP BY in the database. Writers of hazards wait for it (their upserts queue on the
     table lock), so no change is lost or counted twice. Returns the number of summary rows. (`hazard_model`: the
@@ -219,19 +263,130 @@ def rebuild(hazard_model=None) -> int:
             params,
         )
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        rows = cursor.fetchone()[0]
+        if with_rollups:  # (not in the data migration that ran before HazardRollup existed)
+            rebuild_rollups()
+        return rows
+
+
+def _rolled_up(count_model=None, territory_model=None) -> Counter:
+    """{(depth, territory id, path, Key): n} as the own-territory rows say the rolled-up rows should be."""
+    from anjian.core.models import Territory
+
+    paths = dict((territory_model or Territory)._base_manager.values_list("pk", "path"))
+    expected = Counter()
+    rows = (
+        (count_model or HazardCount)
+        ._base_manager.exclude(n=0)
+        .values_list(
+            "territory_id",
+            "sector",
+            "grade",
+            "status",
+            "is_overdue",
+            "supervision_level",
+            "major_basis_pending",
+            "found_month",
+            "n",
+        )
+        .iterator(chunk_size=5000)
+    )
+    for r in rows:
+        key = key_of_values(*r[:-1])
+        for depth, ancestor, path in ancestors(paths.get(key.territory_id, "")):
+            expected[(depth, ancestor, path, replace(key, territory_id=ancestor))] += r[-1]
+    return expected
+
+
+def rebuild_rollups(count_model=None, rollup_model=None, territory_model=None) -> int:
+    """Replace the rolled-up rows by a recomputation from the own-territory rows (after `rebuild`, or after a
+    territory moved to another parent: its hazards now roll up to other ancestors). Returns the number of rows.
+    (Models: the historical ones, in a data migration.)"""
+    rollup_model = rollup_model or HazardRollup
+    if connection.vendor == "postgresql":
+        return _rebuild_rollups_in_sql(count_model or HazardCount, rollup_model, territory_model)
+    expected = _rolled_up(count_model, territory_model)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {rollup_model._meta.db_table} IN EXCLUSIVE MODE")
+        rollup_model._base_manager.all().delete()
+        rollup_model._base_manager.bulk_create(
+            (
+                rollup_model(
+                    depth=depth,
+                    territory_id=territory,
+                    territory_path=path,
+                    sector=k.sector,
+                    grade=k.grade,
+                    status=k.status,
+                    is_overdue=k.is_overdue,
+                    supervision_level=k.supervision_level,
+                    major_basis_pending=k.major_basis_pending,
+                    found_month=k.found_month,
+                    n=n,
+                )
+                for (depth, territory, path, k), n in expected.items()
+                if n
+            ),
+            batch_size=2000,
+        )
+    return sum(1 for n in expected.values() if n)
+
+
+def _rebuild_rollups_in_sql(count_model, rollup_model, territory_model=None) -> int:
+    """rebuild_rollups in one INSERT … SELECT per depth (PostgreSQL): the ancestor is the territory whose path is
+    the first depth+1 steps of the territory's own path (all of it where the path is shorter)."""
+    from anjian.core.models import Territory
+
+    rollups = rollup_model._meta.db_table
+    own = count_model._meta.db_table
+    territories = (territory_model or Territory)._meta.db_table
+    keys = "sector, grade, status, is_overdue, supervision_level, major_basis_pending, found_month"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {rollups} IN EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {rollups}")
+        for depth in ROLLUP_DEPTHS:
+            cursor.execute(
+                f"""
+                WITH up AS MATERIALIZED (
+                    SELECT t.id AS own, a.id AS ancestor, a.path AS path
+                    FROM {territories} t JOIN {territories} a ON a.path = substring(t.path FROM %s)
+                )
+                INSERT INTO {rollups} (depth, territory_id, territory_path, {keys}, n)
+                SELECT %s, up.ancestor, up.path, {", ".join(f"c.{k}" for k in keys.split(", "))}, SUM(c.n)
+                FROM {own} c JOIN up ON up.own = c.territory_id
+                WHERE c.n <> 0
+                GROUP BY up.ancestor, up.path, {", ".join(f"c.{k}" for k in keys.split(", "))}
+                HAVING SUM(c.n) <> 0
+                """,
+                [rf"^(?:[0-9]+\.){{1,{depth + 1}}}", depth],
+            )
+        cursor.execute(f"SELECT COUNT(*) FROM {rollups}")
         return cursor.fetchone()[0]
+
+
+def territory_moved(sender, **kwargs) -> None:
+    """A territory moved under another parent: its hazards roll up to other ancestors now."""
+    rebuild_rollups()
 
 
 @dataclass(frozen=True)
 class Difference:
     key: Key
-    expected: int  # counted from the hazard rows
+    expected: int  # counted from the hazard rows (rolled up: from the own-territory rows)
     stored: int  # in the summary table
+    depth: int | None = None  # None: an own-territory row; else the rolled-up depth (HazardRollup)
 
     def __str__(self):
         k = self.key
+        where = (
+            f"区划{k.territory_id}"
+            if self.depth is None
+            else f"分级汇总（层级{self.depth}）区划{k.territory_id}"
+        )
         return (
-            f"区划{k.territory_id} 行业{k.sector} {k.grade} {k.status} 逾期={k.is_overdue} "
+            f"{where} 行业{k.sector} {k.grade} {k.status} 逾期={k.is_overdue} "
             f"挂牌={k.supervision_level} 待补充={k.major_basis_pending} {k.found_month:%Y-%m}: "
             f"应为 {self.expected}，汇总表为 {self.stored}"
         )
@@ -270,8 +425,40 @@ def verify() -> list[Difference]:
         .iterator(chunk_size=5000)
     ):
         stored[key_of_values(*r[:-1])] += r[-1]
-    return [
+    differences = [
         Difference(key, expected.get(key, 0), stored.get(key, 0))
         for key in sorted(set(expected) | set(stored))
         if expected.get(key, 0) != stored.get(key, 0)
+    ]
+    return differences + verify_rollups()
+
+
+def verify_rollups() -> list[Difference]:
+    """Rolled-up rows that differ from the sum of the own-territory rows under their ancestor (or from its path)."""
+    expected = _rolled_up()
+    stored = Counter()
+    rows = (
+        HazardRollup.objects.exclude(n=0)
+        .values_list(
+            "depth",
+            "territory_id",
+            "territory_path",
+            "sector",
+            "grade",
+            "status",
+            "is_overdue",
+            "supervision_level",
+            "major_basis_pending",
+            "found_month",
+            "n",
+        )
+        .iterator(chunk_size=5000)
+    )
+    for r in rows:
+        key = key_of_values(r[1], *r[3:-1])
+        stored[(r[0], r[1], r[2], key)] += r[-1]
+    return [
+        Difference(full[3], expected.get(full, 0), stored.get(full, 0), depth=full[0])
+        for full in sorted(set(expected) | set(stored), key=lambda f: (f[0], f[3], f[2]))
+        if expected.get(full, 0) != stored.get(full, 0)
     ]

@@ -12,9 +12,9 @@ from django.db import models
 from anjian.core.scope import ScopeSpec
 
 
-class HazardCount(models.Model):
-    """How many hazards share one key. The key is the hazard's own territory (not an ancestor: ancestors sum by
-    path prefix), sector, grade, status, overdue flag, listing level, pending-basis flag and month found."""
+class HazardKeyCount(models.Model):
+    """The columns of a summary row: a key (territory, sector, grade, status, overdue flag, listing level,
+    pending-basis flag, month found) and how many hazards share it."""
 
     # No index of its own: the unique key starts with it.
     territory = models.ForeignKey(
@@ -35,6 +35,14 @@ class HazardCount(models.Model):
 
     # Scoped like the hazards it counts; enterprise staff see no summary (their pages count their own rows).
     scope = ScopeSpec(territory="territory_path", sectors="sector")
+
+    class Meta:
+        abstract = True
+
+
+class HazardCount(HazardKeyCount):
+    """How many hazards share one key. The key is the hazard's own territory (not an ancestor: ancestors sum by
+    path prefix), sector, grade, status, overdue flag, listing level, pending-basis flag and month found."""
 
     KEY_FIELDS = (
         "territory",
@@ -76,3 +84,42 @@ class HazardCount(models.Model):
 
     def __str__(self):
         return f"{self.territory_path} {self.sector} {self.grade} {self.status} {self.found_month}: {self.n}"
+
+
+class HazardRollup(HazardKeyCount):
+    """The same counts rolled up to the ancestor at `depth` (1 city, 2 county, 3 town; a hazard registered higher
+    up keeps its own territory), kept by the same writes as HazardCount. A province has ~18,000 territories that
+    hold hazards, so its HazardCount has about as many rows per million hazards as a few hundred thousand: a
+    province or city page sums the rows of its children's level instead (stats.queries.summary_rows)."""
+
+    depth = models.PositiveSmallIntegerField("汇总层级")
+
+    class Meta:
+        verbose_name = "隐患数量分级汇总"
+        verbose_name_plural = "隐患数量分级汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "depth",
+                    "territory",
+                    "sector",
+                    "grade",
+                    "status",
+                    "is_overdue",
+                    "supervision_level",
+                    "major_basis_pending",
+                    "found_month",
+                ],
+                name="stats_hazardrollup_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["depth", "territory_path", "found_month"],
+                opclasses=["int2_ops", "varchar_pattern_ops", "date_ops"],
+                name="stats_hazardrollup_path_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"[{self.depth}] {self.territory_path} {self.sector} {self.grade} {self.status}: {self.n}"

@@ -34,6 +34,26 @@ def found_between_q(start: date | None, end: date | None) -> Q:
     return q
 
 
+def summary_rows(*paths: str | None):
+    """The summary rows for sums under the deepest of `paths` (the user's scope, the page's territory), grouped at
+    most by its children: the counts rolled up to the children's depth where it is one of ROLLUP_DEPTHS (a
+    province, city or county page reads its cities', counties' or towns' rows — tens of thousands instead of
+    hundreds of thousands at province scale), else the own-territory rows (a town's page)."""
+    from .counts import ROLLUP_DEPTHS
+    from .models import HazardCount, HazardRollup
+
+    below = max((path.count(".") - 1 for path in paths if path), default=0) + 1
+    if below in ROLLUP_DEPTHS:
+        return HazardRollup.objects.filter(depth=below)
+    return HazardCount.objects.all()
+
+
+def is_summary(queryset) -> bool:
+    from .models import HazardKeyCount
+
+    return issubclass(queryset.model, HazardKeyCount)
+
+
 def sector_of(value):
     """The sector id of a summary row, None for 未分行业."""
     return value or None

@@ -4,7 +4,7 @@ from django.db import migrations
 def fill(apps, schema_editor):
     from anjian.stats.counts import rebuild
 
-    rebuild(apps.get_model("hazards", "Hazard"))
+    rebuild(apps.get_model("hazards", "Hazard"), with_rollups=False)  # 0003 rolls them up
 
 
 class Migration(migrations.Migration):

@@ -289,3 +289,47 @@ def test_ledger_import_is_counted(cast, client_for):
     assert batch.status == ImportBatch.Status.DONE
     assert stored_total() == Hazard.objects.count() == 24
     assert counts.verify() == []
+
+
+# --- counts rolled up to the city, county and town ----------------------------------------------------------------
+def rolled(depth, territory):
+    from anjian.stats.models import HazardRollup
+
+    return sum(HazardRollup.objects.filter(depth=depth, territory=territory).values_list("n", flat=True))
+
+
+def test_each_change_is_rolled_up_to_the_city_county_and_town(cast):
+    hazard = make_hazard(cast, "registered", enterprise=cast.enterprise_a)  # in 甲村, under 甲镇
+    make_hazard(cast, "closed", enterprise=cast.enterprise_b)  # in 乙村, under 乙镇
+    city = cast.district.parent
+    assert [rolled(1, city), rolled(2, cast.district), rolled(3, cast.town_a), rolled(3, cast.town_b)] == [
+        2,
+        2,
+        1,
+        1,
+    ]
+    hazard.grade = "major"
+    hazard.save()  # a move between keys moves the rolled-up rows too
+    assert counts.verify() == []
+    assert rolled(1, city) == 2
+
+
+def test_a_drifted_rollup_is_reported_and_rebuilt(cast, capsys):
+    from anjian.stats.models import HazardRollup
+
+    make_hazard(cast, "registered")
+    HazardRollup.objects.filter(depth=2).update(n=5)
+    differences = counts.verify()
+    assert [(d.depth, d.expected, d.stored) for d in differences] == [(2, 1, 5)]
+    assert "分级汇总（层级2）" in str(differences[0])
+    call_command("hazard_counts", "rebuild")
+    assert counts.verify() == []
+
+
+def test_a_town_moved_to_another_county_rolls_up_there(cast):
+    make_hazard(cast, "registered", enterprise=cast.enterprise_a)
+    assert (rolled(2, cast.district), rolled(2, cast.other_district)) == (1, 0)
+    cast.town_a.parent = cast.other_district
+    cast.town_a.save()
+    assert (rolled(2, cast.district), rolled(2, cast.other_district)) == (0, 1)
+    assert counts.verify() == []

@@ -227,10 +227,27 @@ def test_pages_count_hazards_from_the_summary_only(spread, client_for, url):
         response = client.get(url)
     assert response.status_code == 200
     assert _hazard_counting_queries(queries) == []
-    assert any("stats_hazardcount" in q["sql"] for q in queries)
+    # The district office's pages group by town: the counts rolled up to the towns answer them.
+    assert any("stats_hazardrollup" in q["sql"] for q in queries)
 
 
 def test_ledger_by_unit_stays_on_the_rows(spread, client_for):
     with CaptureQueriesContext(connection) as queries:
         assert client_for(spread.office).get("/hazards/ledger/?by=enterprise").status_code == 200
     assert _hazard_counting_queries(queries)
+
+
+def test_summary_rows_are_the_rows_of_the_childrens_level(cast):
+    from anjian.stats.models import HazardCount, HazardRollup
+    from anjian.stats.queries import summary_rows
+
+    def source(*paths):
+        rows = summary_rows(*paths)
+        return (rows.model, rows.query.where.children[0].rhs if rows.model is HazardRollup else None)
+
+    province = "1."
+    assert source(province) == (HazardRollup, 1)  # a province page: its cities' rows
+    assert source(None, "1.2.") == (HazardRollup, 2)
+    assert source("1.2.", "1.2.3.") == (HazardRollup, 3)  # the deeper path decides
+    assert source("1.2.3.4.") == (HazardCount, None)  # a town page: its villages' own rows
+    assert source(cast.town_a.path) == (HazardCount, None)
