@@ -118,7 +118,8 @@ def count_hint(queryset, limit: int = EXACT_COUNT_LIMIT) -> CountHint:
     table. Past the limit: PostgreSQL's row estimate for this very query (EXPLAIN, not run), rounded; where
     there is no estimate, or it is below what was counted, only "more than `limit`" is known."""
     queryset = queryset.order_by()
-    counted = queryset[: limit + 1].count()
+    # Only the keys: annotations the list shows (e.g. an EXISTS per row) would be computed for every counted row.
+    counted = queryset.values("pk")[: limit + 1].count()
     if counted <= limit:
         return CountHint(counted, exact=True)
     estimate = _planner_estimate(queryset)

@@ -118,7 +118,17 @@ def generate(plan, *, reset=False, log=print) -> dict:
         # VACUUM sets the visibility map, so counts and scope scans can read the indexes alone. It cannot run
         # inside a transaction (a test's): then statistics only.
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-        for model in [Territory, Organisation, User, *big]:
+        # The link tables too: without statistics the planner guessed 6,000 of 49,000 unit–sector links and
+        # drove a department's unit list from the links (330 ms instead of 30 ms).
+        for model in [
+            Territory,
+            Organisation,
+            Organisation.sectors.through,
+            User,
+            *big,
+            apps.get_model("registry", "Enterprise").sectors.through,
+            apps.get_model("registry", "MajorHazardSource"),
+        ]:
             cursor.execute(f'{command} "{model._meta.db_table}"')
     step(command, t)
     summary["stats_rebuilt"] = rebuild_statistics(log)
@@ -148,7 +158,12 @@ def rebuild_statistics(log) -> bool:
         return False
     t = time.monotonic()
     counts.rebuild()
-    log(f"隐患统计汇总表已重建（{time.monotonic() - t:.1f} 秒）")
+    with (
+        connection.cursor() as cursor
+    ):  # freshly filled: statistics for the planner now, not at autovacuum's pace
+        for label in ("stats.HazardCount", "stats.HazardRollup"):
+            cursor.execute(f'ANALYZE "{apps.get_model(label)._meta.db_table}"')
+    log(f"隐患统计汇总表（含分级汇总）已重建（{time.monotonic() - t:.1f} 秒）")
     return True
 
 
