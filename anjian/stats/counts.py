@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
-from .models import HazardCount, HazardRollup
+from .models import KEY_FIELDS, HazardCount, HazardRollup
 
 # The Hazard columns the key is made of (found_on counts by its month).
 HAZARD_KEY_COLUMNS = (
@@ -127,6 +127,8 @@ def record_moves(moves) -> None:
     apply(deltas)
 
 
+# A summary row's key as stored (the territory as its id), in Key's order.
+STORED_KEY = ("territory_id", *KEY_FIELDS[1:])
 KEY_COLUMNS_SQL = (
     "territory_id, sector, grade, status, is_overdue, supervision_level, major_basis_pending, found_month"
 )
@@ -278,17 +280,7 @@ def _rolled_up(count_model=None, territory_model=None) -> Counter:
     rows = (
         (count_model or HazardCount)
         ._base_manager.exclude(n=0)
-        .values_list(
-            "territory_id",
-            "sector",
-            "grade",
-            "status",
-            "is_overdue",
-            "supervision_level",
-            "major_basis_pending",
-            "found_month",
-            "n",
-        )
+        .values_list(*STORED_KEY, "n")
         .iterator(chunk_size=5000)
     )
     for r in rows:
@@ -409,21 +401,7 @@ def verify() -> list[Difference]:
         )
         expected[key] += r["k_n"]
     stored = Counter()
-    for r in (
-        HazardCount.objects.exclude(n=0)
-        .values_list(
-            "territory_id",
-            "sector",
-            "grade",
-            "status",
-            "is_overdue",
-            "supervision_level",
-            "major_basis_pending",
-            "found_month",
-            "n",
-        )
-        .iterator(chunk_size=5000)
-    ):
+    for r in HazardCount.objects.exclude(n=0).values_list(*STORED_KEY, "n").iterator(chunk_size=5000):
         stored[key_of_values(*r[:-1])] += r[-1]
     differences = [
         Difference(key, expected.get(key, 0), stored.get(key, 0))

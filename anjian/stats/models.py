@@ -11,6 +11,18 @@ from django.db import models
 
 from anjian.core.scope import ScopeSpec
 
+# The key of a summary row, in stats.counts.Key's order.
+KEY_FIELDS = (
+    "territory",
+    "sector",
+    "grade",
+    "status",
+    "is_overdue",
+    "supervision_level",
+    "major_basis_pending",
+    "found_month",
+)
+
 
 class HazardKeyCount(models.Model):
     """The columns of a summary row: a key (territory, sector, grade, status, overdue flag, listing level,
@@ -44,32 +56,14 @@ class HazardCount(HazardKeyCount):
     """How many hazards share one key. The key is the hazard's own territory (not an ancestor: ancestors sum by
     path prefix), sector, grade, status, overdue flag, listing level, pending-basis flag and month found."""
 
-    KEY_FIELDS = (
-        "territory",
-        "sector",
-        "grade",
-        "status",
-        "is_overdue",
-        "supervision_level",
-        "major_basis_pending",
-        "found_month",
-    )
+    KEY_FIELDS = KEY_FIELDS
 
     class Meta:
         verbose_name = "隐患数量汇总"
         verbose_name_plural = "隐患数量汇总"
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "territory",
-                    "sector",
-                    "grade",
-                    "status",
-                    "is_overdue",
-                    "supervision_level",
-                    "major_basis_pending",
-                    "found_month",
-                ],
+                fields=list(KEY_FIELDS),
                 name="stats_hazardcount_key",
             )
         ]
@@ -99,17 +93,7 @@ class HazardRollup(HazardKeyCount):
         verbose_name_plural = "隐患数量分级汇总"
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "depth",
-                    "territory",
-                    "sector",
-                    "grade",
-                    "status",
-                    "is_overdue",
-                    "supervision_level",
-                    "major_basis_pending",
-                    "found_month",
-                ],
+                fields=["depth", *KEY_FIELDS],
                 name="stats_hazardrollup_key",
             )
         ]

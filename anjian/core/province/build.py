@@ -100,15 +100,7 @@ def generate(plan, *, reset=False, log=print) -> dict:
             summary["accidents"] = activity.load_accidents(plan, province, register, sector_ids)
             step(f"检查 {summary['inspections']}、案件 {summary['cases']}、事故 {summary['accidents']}", t)
         _store_counters(counters)
-        for model in [
-            Territory,
-            Organisation,
-            Organisation.sectors.through,
-            User,
-            *big,
-            apps.get_model("registry", "Enterprise").sectors.through,
-            apps.get_model("registry", "MajorHazardSource"),
-        ]:
+        for model in loaded_tables(big):
             loader.reset_sequence(model)
     finally:
         if fk_off:
@@ -120,15 +112,7 @@ def generate(plan, *, reset=False, log=print) -> dict:
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         # The link tables too: without statistics the planner guessed 6,000 of 49,000 unit–sector links and
         # drove a department's unit list from the links (330 ms instead of 30 ms).
-        for model in [
-            Territory,
-            Organisation,
-            Organisation.sectors.through,
-            User,
-            *big,
-            apps.get_model("registry", "Enterprise").sectors.through,
-            apps.get_model("registry", "MajorHazardSource"),
-        ]:
+        for model in loaded_tables(big):
             cursor.execute(f'{command} "{model._meta.db_table}"')
     step(command, t)
     summary["stats_rebuilt"] = rebuild_statistics(log)
@@ -147,6 +131,19 @@ def _store_counters(counters: dict) -> None:
                 f'"{DocumentCounter._meta.db_table}".last_number)',
                 [key, year, last],
             )
+
+
+def loaded_tables(big: list) -> list:
+    """Every table the generator fills."""
+    return [
+        Territory,
+        Organisation,
+        Organisation.sectors.through,
+        User,
+        *big,
+        apps.get_model("registry", "Enterprise").sectors.through,
+        apps.get_model("registry", "MajorHazardSource"),
+    ]
 
 
 def rebuild_statistics(log) -> bool:
