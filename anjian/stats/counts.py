@@ -299,9 +299,6 @@ def rebuild_rollups(count_model=None, rollup_model=None, territory_model=None) -
         return _rebuild_rollups_in_sql(count_model or HazardCount, rollup_model, territory_model)
     expected = _rolled_up(count_model, territory_model)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {rollup_model._meta.db_table} IN EXCLUSIVE MODE")
         rollup_model._base_manager.all().delete()
         rollup_model._base_manager.bulk_create(
             (
