@@ -414,24 +414,12 @@ def verify_rollups() -> list[Difference]:
     stored = Counter()
     rows = (
         HazardRollup.objects.exclude(n=0)
-        .values_list(
-            "depth",
-            "territory_id",
-            "territory_path",
-            "sector",
-            "grade",
-            "status",
-            "is_overdue",
-            "supervision_level",
-            "major_basis_pending",
-            "found_month",
-            "n",
-        )
+        .values_list("depth", "territory_path", *STORED_KEY, "n")
         .iterator(chunk_size=5000)
     )
-    for r in rows:
-        key = key_of_values(r[1], *r[3:-1])
-        stored[(r[0], r[1], r[2], key)] += r[-1]
+    for depth, path, *key, n in rows:
+        key = key_of_values(*key)
+        stored[(depth, key.territory_id, path, key)] += n
     return [
         Difference(full[3], expected.get(full, 0), stored.get(full, 0), depth=full[0])
         for full in sorted(set(expected) | set(stored), key=lambda f: (f[0], f[3], f[2]))
