@@ -6,6 +6,8 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 PIP     = $(VENV)/bin/pip
 HOST   ?= 127.0.0.1:8000
+# Parallel test workers (pytest-xdist); each has its own test database and browser.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test test-fast fuzz lint venv install install-dev migrate run scan clean
 
@@ -32,10 +34,11 @@ demo: install migrate
 	$(PY) manage.py run_demo_server $(HOST)
 
 ## make test: the whole suite (unit, API, real-browser flows). DATABASE_URL selects SQLite (default) or PostgreSQL.
+## TEST_WORKERS=1 runs it in one process.
 test: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -q -p no:randomly
+	$(VENV)/bin/pytest -q -p no:randomly -n $(TEST_WORKERS) --dist worksteal
 
 test-fast: install-dev
 	$(VENV)/bin/pytest -q -m "not browser and not services" -n auto

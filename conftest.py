@@ -8,6 +8,13 @@ import pytest
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `long` (minutes each, e.g. the demo district built and crawled) run first: with parallel
+    workers (`make test`) the other workers share the rest of the suite meanwhile, instead of one worker
+    running them alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(request, tmp_path):
     # Tests render templates without running collectstatic, and keep uploads out of the project tree.

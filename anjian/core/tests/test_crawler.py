@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import pytest
+
 from anjian.core.crawler import Crawler, parse_page, url_shape
 from anjian.core.roles import Role
 from anjian.core.testing import make_user
@@ -118,6 +120,7 @@ def _demo_database_url(tmp_path) -> tuple[str, callable]:
     return urlunsplit(parts._replace(path=f"/{name}")), lambda: recreate(drop_only=True)
 
 
+@pytest.mark.long
 def test_crawl_of_the_demo_district_every_role(tmp_path):
     database_url, drop = _demo_database_url(tmp_path)
     env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": str(tmp_path / "media")}

@@ -23,6 +23,8 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[3]
 MAX_REPORTED = 40
 
+pytestmark = pytest.mark.long  # builds the demo district in its own database
+
 
 # --- the replay (runs inside the demo database's process) ----------------------------------------------------
 def _json(value):
