@@ -6,7 +6,8 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 PIP     = $(VENV)/bin/pip
 HOST   ?= 127.0.0.1:8000
-# Parallel test workers (pytest-xdist); each has its own test database and browser.
+# Parallel test workers (pytest-xdist); each has its own test database and browser. Tests are handed out three at a
+# time in collection order (--dist load), so each worker keeps pytest-django's order (see conftest.py).
 TEST_WORKERS ?= 2
 
 .PHONY: demo test test-fast fuzz lint venv install install-dev migrate run scan clean
@@ -38,7 +39,7 @@ demo: install migrate
 test: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -q -p no:randomly -n $(TEST_WORKERS) --dist worksteal
+	$(VENV)/bin/pytest -q -p no:randomly -n $(TEST_WORKERS) --maxschedchunk 3
 
 test-fast: install-dev
 	$(VENV)/bin/pytest -q -m "not browser and not services" -n auto

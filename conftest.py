@@ -8,11 +8,27 @@ import pytest
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `long` (minutes each, e.g. the demo district built and crawled) run first: with parallel
-    workers (`make test`) the other workers share the rest of the suite meanwhile, instead of one worker
-    running them alone at the end."""
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+    """Tests marked `long` (minutes each: the demo district built in a database of its own) run first, so that with
+    parallel workers (`make test`) the other worker shares the rest of the suite meanwhile instead of one worker
+    running them alone at the end. Only tests that do not use the test database move: pytest-django runs the
+    tests that empty the database (transactional ones) after those that rely on its migrated data, and each
+    worker must keep that order (`--dist load`, which hands tests out in order). The first worker takes the
+    three long tests (`--maxschedchunk 3`), so the demo truth module builds its demo district once."""
+    items.sort(
+        key=lambda item: (
+            not (item.get_closest_marker("long") and not DATABASE_FIXTURES.intersection(item.fixturenames))
+        )
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -101,7 +101,6 @@ def run(env_overrides, *command):
     )
 
 
-@pytest.mark.long
 @pytest.mark.parametrize("method", ["auto", "dumpdata"])
 def test_backup_restores_every_record_and_file_into_an_empty_database(records, settings, tmp_path, method):
     backup = tmp_path / "backup"

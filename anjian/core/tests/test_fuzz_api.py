@@ -63,7 +63,6 @@ def run_engine(schema) -> tuple[list[str], Counter]:
     return failures, seen
 
 
-@pytest.mark.long
 @pytest.mark.parametrize("role", ["office", "town_a_user", "enterprise_a_user"])
 def test_api_fuzzing(live_cast, settings, role):
     from django.core.wsgi import get_wsgi_application
