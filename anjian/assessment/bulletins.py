@@ -61,7 +61,8 @@ def build_data(
     area = metrics.Area(territory)
     children = area.children()
     summary = metrics.summary(area, period)
-    towns = metrics.by_town(area, period, children)
+    colours = metrics.units_by_colour(area, children)
+    towns = metrics.by_town(area, period, children, colours)
     data = {
         "territory": territory.name,
         "territory_id": territory.pk,
@@ -72,7 +73,7 @@ def build_data(
         "enforcement": {k: v for k, v in (summary.get("enforcement") or {}).items() if k != "links"},
         "units": [
             {"label": c["label"], "count": c["count"]}
-            for c in metrics.units_by_colour(area, children)["totals"]
+            for c in colours["totals"]
         ],
         "towns": [
             {

@@ -563,13 +563,14 @@ def summary(area: Area, period: Period) -> dict:
     return data
 
 
-def by_town(area: Area, period: Period, children) -> list[dict]:
-    """Per child territory: hazards, accidents and units by colour (three grouped queries)."""
+def by_town(area: Area, period: Period, children, colours: dict | None = None) -> list[dict]:
+    """Per child territory: hazards, accidents and units by colour (three grouped queries; `colours`: the
+    units_by_colour the caller already has)."""
     hazard_rows = (
         {r["territory"].pk: r for r in hazards_by_town(area, period, children)} if hazards_ready() else {}
     )
     accident_rows = accidents_by_town(area, period, children) if accidents_ready() else {}
-    colours = units_by_colour(area, children)["per_child"]
+    colours = (colours or units_by_colour(area, children))["per_child"]
     rows = []
     for child in children:
         rows.append(

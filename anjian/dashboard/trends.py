@@ -1,19 +1,21 @@
 """Monthly series of the last twelve months, drawn as sparklines on the dashboard cards.
 
-Each series comes from one query grouped by month over a date column and bounded to the twelve-month window
-(never a scan per card or per month): hazards by found_on, hazards by deadline, accidents by occurred_at.
+Each series comes from one query grouped by month and bounded to the twelve-month window (never a scan per card
+or per month): hazards from the summary counts (anjian.stats) by the month found and by the month of a missed
+deadline, accidents by occurred_at.
 """
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from anjian.assessment.measures import accident_period_q
 from anjian.assessment.periods import Period
+from anjian.stats.counts import late_q, month_of
 
-from .metrics import Area, accidents_ready, hazards_by_month, hazards_ready
+from .metrics import Area, accidents_ready, hazard_source, hazards_by_month, hazards_ready
 
 TREND_MONTHS = 12
 
@@ -70,25 +72,32 @@ def hazard_months(area: Area, months: list[date]) -> dict[str, list]:
     return series
 
 
-def hazards_gone_overdue(area: Area, months: list[date], today: date | None = None) -> list[int]:
+def hazards_gone_overdue(area: Area, months: list[date], from_rows: bool = False) -> list[int]:
     """Per month: hazards whose rectification deadline fell in the month and that were not reported rectified by
-    it (R16 第二十一条 限期整改) — the month's new overdue hazards, judged by the deadline as it stands now. One
-    query grouped by the month of the deadline, bounded to the window and to deadlines already past."""
+    it (R16 第二十一条 限期整改) — the month's new overdue hazards, judged by the deadline as it stands now
+    (stats.counts.late_month). Summed from the summary counts by their late_month; from the rows only where the
+    summary cannot answer (a unit's own staff) and in tests (`from_rows`)."""
     from anjian.hazards.models import Hazard
 
-    today = today or timezone.localdate()
-    last = min(_month_end(months[-1]), today - timedelta(days=1))
-    late = Q(reported_at__isnull=True) | Q(reported_at__date__gt=F("deadline"))
-    rows = (
-        area.rows(Hazard.objects.filter(deadline__gte=months[0], deadline__lte=last))
-        .exclude(status="voided")
-        .filter(late, rectified_on_spot=False)
-        .order_by()
-        .annotate(month=TruncMonth("deadline"))
-        .values("month")
-        .annotate(n=Count("id"))
-    )
-    by_month = {_as_date(r["month"]): r["n"] for r in rows}
+    source = hazard_source(area, None, from_rows)
+    if source.summary:
+        rows = (
+            source.queryset.filter(late_month__gte=months[0], late_month__lte=months[-1])
+            .order_by()
+            .values("late_month")
+            .annotate(n=Sum("n"))
+        )
+        by_month = {month_of(r["late_month"]): r["n"] for r in rows}
+    else:
+        rows = (
+            area.rows(Hazard.objects.filter(deadline__gte=months[0], deadline__lte=_month_end(months[-1])))
+            .filter(late_q())
+            .order_by()
+            .annotate(month=TruncMonth("deadline"))
+            .values("month")
+            .annotate(n=Count("id"))
+        )
+        by_month = {_as_date(r["month"]): r["n"] for r in rows}
     return [by_month.get(month, 0) for month in months]
 
 

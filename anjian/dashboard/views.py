@@ -80,14 +80,14 @@ class DashboardView(PermissionRequiredMixin, View):
         area = metrics.Area(territory, request.user)
         children = area.children()
         summary = metrics.summary(area, period)
-        towns = metrics.by_town(area, period, children)
+        colours = metrics.units_by_colour(area, children)
+        towns = metrics.by_town(area, period, children, colours)
         worst = metrics.worst_towns([(row["territory"], row["hazards"]) for row in towns])
         worst_by_pk = {w["territory"].pk: w for w in worst}
         for row in towns:
             row["worst"] = worst_by_pk.get(row["territory"].pk)
             if row["worst"]:
                 row["worst"]["url"] = row["hazard_links"].get("overdue", "")
-        colours = metrics.units_by_colour(area, children)
         sectors = metrics.hazards_by_sector(area, period) if metrics.hazards_ready() else []
         supervision = metrics.supervision_list(area) if metrics.hazards_ready() else []
         export = request.GET.get("export")

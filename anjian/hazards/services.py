@@ -7,7 +7,6 @@ notifications after commit. Pages, the API, the importer, inspections and the de
 
 import calendar
 import os
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -647,9 +646,10 @@ def _flip_overdue(candidates, value: bool) -> int:
         )
         flipped = Hazard.objects.filter(pk__in=[row[0] for row in locked]).update(is_overdue=value)
         moves = []
-        for _pk, *key in locked:
-            old = stats_counts.key_of_values(*key)
-            moves.append((old, replace(old, is_overdue=value)))
+        for _pk, *columns in locked:
+            moves.append(
+                (stats_counts.key_of_columns(columns), stats_counts.key_of_columns(columns, is_overdue=value))
+            )
         stats_counts.record_moves(moves)
         for hazard in Hazard.objects.filter(pk__in=[row[0] for row in locked]).order_by("pk"):
             write_entry(hazard, "update", {"is_overdue": [not value, value]})

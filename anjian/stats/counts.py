@@ -22,12 +22,15 @@ from datetime import date
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Count, F, Value
+from django.db.models import Case, Count, DateField, F, Q, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
-from .models import KEY_FIELDS, HazardCount, HazardRollup
+from .models import KEY_FIELDS, NOT_LATE, HazardCount, HazardRollup
 
-# The Hazard columns the key is made of (found_on counts by its month).
+NOT_LATE_SQL = Value(NOT_LATE, output_field=DateField())
+
+# The Hazard columns the key is made of (found_on counts by its month; the last four make late_month).
 HAZARD_KEY_COLUMNS = (
     "territory_id",
     "sector_id",
@@ -37,6 +40,9 @@ HAZARD_KEY_COLUMNS = (
     "supervision_level",
     "major_basis_pending",
     "found_on",
+    "deadline",
+    "reported_at",
+    "rectified_on_spot",
 )
 # Hazard fields whose change can move a hazard to another key (save(update_fields=…) without them is free).
 HAZARD_KEY_FIELDS = frozenset(c.removesuffix("_id") for c in HAZARD_KEY_COLUMNS) | {"territory_path"}
@@ -55,6 +61,7 @@ class Key:
     supervision_level: int
     major_basis_pending: bool
     found_month: date
+    late_month: date = NOT_LATE
 
 
 def month_of(day) -> date:
@@ -63,7 +70,39 @@ def month_of(day) -> date:
     return date(day.year, day.month, 1)
 
 
-def key_of_values(territory_id, sector_id, grade, status, is_overdue, level, pending, found_on) -> Key:
+def late_month(status, is_overdue, deadline, reported_at, rectified_on_spot) -> date:
+    """The month of the deadline of a hazard not rectified by it — reported rectified after the deadline, or not
+    reported and flagged overdue by the deadline scan (R16 第二十一条 限期整改) — judged by the deadline as it
+    stands now; NOT_LATE for any other, and for hazards voided or rectified on the spot. Read from stored
+    columns only (never from today's date), so a row's key changes only when the row is written."""
+    if deadline is None or status == "voided" or rectified_on_spot:
+        return NOT_LATE
+    if isinstance(deadline, str):
+        deadline = date.fromisoformat(deadline[:10])
+    if reported_at is not None:
+        late = timezone.localtime(reported_at, timezone.get_default_timezone()).date() > deadline
+    else:
+        late = bool(is_overdue)
+    return month_of(deadline) if late else NOT_LATE
+
+
+def late_q() -> Q:
+    """late_month's rule as a filter of hazard rows (the report's date in the current time zone, which is the
+    default one: the project never activates another)."""
+    return (
+        (
+            Q(reported_at__isnull=False, reported_at__date__gt=F("deadline"))
+            | Q(reported_at__isnull=True, is_overdue=True)
+        )
+        & Q(deadline__isnull=False, rectified_on_spot=False)
+        & ~Q(status="voided")
+    )
+
+
+def key_of_values(
+    territory_id, sector_id, grade, status, is_overdue, level, pending, found_on, late=NOT_LATE
+) -> Key:
+    """A key from a summary row's stored columns (STORED_KEY)."""
     return Key(
         int(territory_id),
         int(sector_id or 0),
@@ -73,11 +112,30 @@ def key_of_values(territory_id, sector_id, grade, status, is_overdue, level, pen
         int(level or 0),
         bool(pending),
         month_of(found_on),
+        month_of(late),
+    )
+
+
+def key_of_columns(values, **changed) -> Key:
+    """A key from a hazard's HAZARD_KEY_COLUMNS values (in that order), with `changed` columns replaced."""
+    row = dict(zip(HAZARD_KEY_COLUMNS, values, strict=True), **changed)
+    return key_of_values(
+        row["territory_id"],
+        row["sector_id"],
+        row["grade"],
+        row["status"],
+        row["is_overdue"],
+        row["supervision_level"],
+        row["major_basis_pending"],
+        row["found_on"],
+        late_month(
+            row["status"], row["is_overdue"], row["deadline"], row["reported_at"], row["rectified_on_spot"]
+        ),
     )
 
 
 def key_of(hazard) -> Key:
-    return key_of_values(*(getattr(hazard, column) for column in HAZARD_KEY_COLUMNS))
+    return key_of_columns([getattr(hazard, column) for column in HAZARD_KEY_COLUMNS])
 
 
 def _hazard_model():
@@ -94,7 +152,7 @@ def locked_key(pk) -> Key | None:
         .values_list(*HAZARD_KEY_COLUMNS)
         .first()
     )
-    return key_of_values(*row) if row else None
+    return key_of_columns(row) if row else None
 
 
 def hazard_saved(old: Key | None, hazard) -> None:
@@ -130,7 +188,8 @@ def record_moves(moves) -> None:
 # A summary row's key as stored (the territory as its id), in Key's order.
 STORED_KEY = ("territory_id", *KEY_FIELDS[1:])
 KEY_COLUMNS_SQL = (
-    "territory_id, sector, grade, status, is_overdue, supervision_level, major_basis_pending, found_month"
+    "territory_id, sector, grade, status, is_overdue, supervision_level, major_basis_pending, found_month, "
+    "late_month"
 )
 
 
@@ -183,9 +242,9 @@ def _upsert(table: str, rows: list) -> None:
         return
     extra = "depth, " if rows[0][0] else ""
     columns = f"{extra}territory_id, territory_path, sector, grade, status, is_overdue, supervision_level, "
-    columns += "major_basis_pending, found_month, n"
+    columns += "major_basis_pending, found_month, late_month, n"
     conflict = extra + KEY_COLUMNS_SQL
-    width = len(rows[0][0]) + 10
+    width = len(rows[0][0]) + 11
     ops = connection.ops
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
@@ -203,6 +262,7 @@ def _upsert(table: str, rows: list) -> None:
                     k.supervision_level,
                     k.major_basis_pending,
                     ops.adapt_datefield_value(k.found_month),
+                    ops.adapt_datefield_value(k.late_month),
                     n,
                 ]
             values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
@@ -229,6 +289,9 @@ def _recomputed(hazard_model=None):
             k_level=F("supervision_level"),
             k_pending=F("major_basis_pending"),
             k_month=TruncMonth("found_on"),
+            k_late=Case(
+                When(late_q(), then=TruncMonth("deadline")), default=NOT_LATE_SQL, output_field=DateField()
+            ),
         )
         .values(
             "k_territory",
@@ -240,6 +303,7 @@ def _recomputed(hazard_model=None):
             "k_level",
             "k_pending",
             "k_month",
+            "k_late",
         )
         .annotate(k_n=Count("id"))
     )
@@ -259,9 +323,9 @@ def rebuild(hazard_model=None, with_rollups: bool = True) -> int:
         cursor.execute(f"DELETE FROM {table}")
         cursor.execute(
             f"INSERT INTO {table} (territory_id, territory_path, sector, grade, status, is_overdue, "
-            "supervision_level, major_basis_pending, found_month, n) "
-            "SELECT k_territory, k_path, k_sector, k_grade, k_status, k_overdue, k_level, k_pending, k_month, k_n "
-            f"FROM ({sql}) recomputed",
+            "supervision_level, major_basis_pending, found_month, late_month, n) "
+            "SELECT k_territory, k_path, k_sector, k_grade, k_status, k_overdue, k_level, k_pending, k_month, "
+            f"k_late, k_n FROM ({sql}) recomputed",
             params,
         )
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
@@ -313,6 +377,7 @@ def rebuild_rollups(count_model=None, rollup_model=None, territory_model=None) -
                     supervision_level=k.supervision_level,
                     major_basis_pending=k.major_basis_pending,
                     found_month=k.found_month,
+                    late_month=k.late_month,
                     n=n,
                 )
                 for (depth, territory, path, k), n in expected.items()
@@ -331,7 +396,9 @@ def _rebuild_rollups_in_sql(count_model, rollup_model, territory_model=None) -> 
     rollups = rollup_model._meta.db_table
     own = count_model._meta.db_table
     territories = (territory_model or Territory)._meta.db_table
-    keys = "sector, grade, status, is_overdue, supervision_level, major_basis_pending, found_month"
+    keys = (
+        "sector, grade, status, is_overdue, supervision_level, major_basis_pending, found_month, late_month"
+    )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {rollups} IN EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {rollups}")
@@ -374,9 +441,10 @@ class Difference:
             if self.depth is None
             else f"分级汇总（层级{self.depth}）区划{k.territory_id}"
         )
+        late = f" 逾期月份={k.late_month:%Y-%m}" if k.late_month != NOT_LATE else ""
         return (
             f"{where} 行业{k.sector} {k.grade} {k.status} 逾期={k.is_overdue} "
-            f"挂牌={k.supervision_level} 待补充={k.major_basis_pending} {k.found_month:%Y-%m}: "
+            f"挂牌={k.supervision_level} 待补充={k.major_basis_pending} {k.found_month:%Y-%m}{late}: "
             f"应为 {self.expected}，汇总表为 {self.stored}"
         )
 
@@ -395,6 +463,7 @@ def verify() -> list[Difference]:
             r["k_level"],
             r["k_pending"],
             r["k_month"],
+            r["k_late"],
         )
         expected[key] += r["k_n"]
     stored = Counter()

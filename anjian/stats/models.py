@@ -7,6 +7,8 @@ rows under a territory path prefix. The table is written only by anjian/stats/co
 the change it counts (Hazard.save, the overdue scan, bulk loads) — never by hand.
 """
 
+from datetime import date
+
 from django.db import models
 
 from anjian.core.scope import ScopeSpec
@@ -21,12 +23,15 @@ KEY_FIELDS = (
     "supervision_level",
     "major_basis_pending",
     "found_month",
+    "late_month",
 )
+# late_month of a hazard that has not gone overdue (a date no deadline has: NULL would escape the unique key).
+NOT_LATE = date(1, 1, 1)
 
 
 class HazardKeyCount(models.Model):
     """The columns of a summary row: a key (territory, sector, grade, status, overdue flag, listing level,
-    pending-basis flag, month found) and how many hazards share it."""
+    pending-basis flag, month found, month of a missed deadline) and how many hazards share it."""
 
     # No index of its own: the unique key starts with it.
     territory = models.ForeignKey(
@@ -43,6 +48,9 @@ class HazardKeyCount(models.Model):
     major_basis_pending = models.BooleanField("待补充判定依据", default=False)
     # First day of the month of found_on: dashboard and bulletin periods are whole quarters or years.
     found_month = models.DateField("发现月份")
+    # First day of the month of the deadline of a hazard not rectified by it (stats.counts.late_month); NOT_LATE
+    # for the others. The dashboard's "new overdue hazards per month" sums it.
+    late_month = models.DateField("未按期整改的整改期限月份", default=NOT_LATE)
     n = models.IntegerField("隐患数", default=0)
 
     # Scoped like the hazards it counts; enterprise staff see no summary (their pages count their own rows).

@@ -29,7 +29,8 @@ def summary(request):
     area = metrics.Area(territory, request.user)
     children = area.children()
     data = metrics.summary(area, period)
-    towns = metrics.by_town(area, period, children)
+    colours = metrics.units_by_colour(area, children)
+    towns = metrics.by_town(area, period, children, colours)
     return Response(
         {
             "territory": {"id": territory.pk, "name": territory.name},
@@ -47,7 +48,7 @@ def summary(request):
             ],
             "units_by_colour": [
                 {k: c[k] for k in ("level", "label", "count", "url")}
-                for c in metrics.units_by_colour(area, children)["totals"]
+                for c in colours["totals"]
             ],
         }
     )

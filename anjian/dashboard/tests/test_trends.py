@@ -9,6 +9,7 @@ from django.utils import timezone
 from anjian.accidents.tests.factories import file as file_accident
 from anjian.assessment.tests import factories as f
 from anjian.dashboard import metrics, trends
+from anjian.hazards.services import refresh_overdue
 
 TODAY = timezone.localdate()
 
@@ -72,15 +73,16 @@ def test_hazards_gone_overdue_are_counted_in_the_month_of_their_deadline(cast):
     f.hazard(cast, a, found, status="registered", deadline=TODAY + timedelta(days=5))  # not due yet
     f.hazard(cast, a, found, status="registered", deadline=months_ago(14))  # before the window
     aware = timezone.make_aware
-    type(late).objects.filter(pk=late.pk).update(
-        reported_at=aware(datetime.combine(deadline + timedelta(days=3), time(9)))
-    )
-    type(on_time).objects.filter(pk=on_time.pk).update(
-        reported_at=aware(datetime.combine(deadline - timedelta(days=1), time(9)))
-    )
+    late.reported_at = aware(datetime.combine(deadline + timedelta(days=3), time(9)))
+    late.save(update_fields=["reported_at"])
+    on_time.reported_at = aware(datetime.combine(deadline - timedelta(days=1), time(9)))
+    on_time.save(update_fields=["reported_at"])
+    refresh_overdue()  # the daily scan flags the open hazard past its deadline
     months = trends.trend_months(TODAY)
-    series = trends.hazards_gone_overdue(metrics.Area(cast.district, cast.office), months)
+    area = metrics.Area(cast.district, cast.office)
+    series = trends.hazards_gone_overdue(area, months)
     assert series[-2] == 2 and sum(series) == 2
+    assert trends.hazards_gone_overdue(area, months, from_rows=True) == series
 
 
 def test_sparkline_geometry():

@@ -2,9 +2,8 @@ from django.db import migrations
 
 
 def fill(apps, schema_editor):
-    from anjian.stats.counts import rebuild
-
-    rebuild(apps.get_model("hazards", "Hazard"), with_rollups=False)  # 0003 rolls them up
+    """Filled by 0004 now: the counting code writes the columns of the latest key (late_month), which the table
+    does not have yet at this step."""
 
 
 class Migration(migrations.Migration):

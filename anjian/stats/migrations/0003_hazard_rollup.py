@@ -5,14 +5,7 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Roll the counts already kept up to the city, county and town (stats.counts.rebuild_rollups)."""
-    from anjian.stats.counts import rebuild_rollups
-
-    rebuild_rollups(
-        count_model=apps.get_model("stats", "HazardCount"),
-        rollup_model=apps.get_model("stats", "HazardRollup"),
-        territory_model=apps.get_model("core", "Territory"),
-    )
+    """Filled by 0004 now (see 0002)."""
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 """The summary table stays equal to a recomputation from the rows, whatever the services do to the hazards."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -24,7 +24,7 @@ from anjian.hazards.models import Hazard
 from anjian.hazards.tests.conftest import make_hazard, valid_data
 from anjian.hazards.workflow import TransitionRefused
 from anjian.stats import counts
-from anjian.stats.models import HazardCount
+from anjian.stats.models import NOT_LATE, HazardCount
 
 TODAY = timezone.localdate()
 CLAUSE = "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》第十二项"
@@ -172,6 +172,59 @@ def test_rebuild_of_an_empty_table_fills_it(cast):
     assert counts.verify() == []
 
 
+# --- the month of a missed deadline ------------------------------------------------------------------------------
+def _at(day, hour):
+    return timezone.make_aware(datetime.combine(day, time(hour)), timezone.get_default_timezone())
+
+
+DEADLINE = date(2026, 3, 15)
+
+
+@pytest.mark.parametrize(
+    ("status", "is_overdue", "deadline", "reported_at", "on_spot", "expected"),
+    [
+        ("rectifying", True, DEADLINE, None, False, date(2026, 3, 1)),  # flagged by the scan, not reported
+        ("rectifying", False, DEADLINE, None, False, NOT_LATE),  # not flagged (yet): not late
+        ("reported", False, DEADLINE, _at(DEADLINE + timedelta(days=1), 9), False, date(2026, 3, 1)),
+        ("closed", False, DEADLINE, _at(DEADLINE, 23), False, NOT_LATE),  # reported on the deadline day
+        # 00:30 on the 16th in Beijing is still the 15th in UTC: the local date counts.
+        ("closed", False, DEADLINE, _at(DEADLINE + timedelta(days=1), 0), False, date(2026, 3, 1)),
+        ("voided", True, DEADLINE, None, False, NOT_LATE),
+        ("closed", False, DEADLINE, None, True, NOT_LATE),  # rectified on the spot
+        ("registered", True, None, None, False, NOT_LATE),  # no deadline
+        ("closed", False, DEADLINE, None, False, NOT_LATE),  # an old ledger's closed hazard: no report date
+    ],
+)
+def test_late_month_rule(status, is_overdue, deadline, reported_at, on_spot, expected):
+    assert counts.late_month(status, is_overdue, deadline, reported_at, on_spot) == expected
+
+
+@pytest.mark.django_db
+@given(
+    status=st.sampled_from(["registered", "rectifying", "reported", "closed", "voided"]),
+    is_overdue=st.booleans(),
+    deadline_days=st.none() | st.integers(-40, 40),
+    reported=st.none() | st.tuples(st.integers(-40, 40), st.integers(0, 23)),
+    on_spot=st.booleans(),
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_late_month_in_python_equals_the_rows_filter(
+    cast, status, is_overdue, deadline_days, reported, on_spot
+):
+    """late_month (Python, used by every write) and late_q (SQL, used by rebuild, verify and the rows' fallback)
+    give one answer — the report's hour included, around midnight in the default time zone."""
+    deadline = TODAY + timedelta(days=deadline_days) if deadline_days is not None else None
+    reported_at = _at(TODAY + timedelta(days=reported[0]), reported[1]) if reported else None
+    with transaction.atomic():
+        hazard = make_hazard(cast, status)
+        Hazard.objects.filter(pk=hazard.pk).update(
+            is_overdue=is_overdue, deadline=deadline, reported_at=reported_at, rectified_on_spot=on_spot
+        )
+        in_sql = Hazard.objects.filter(counts.late_q(), pk=hazard.pk).exists()
+        transaction.set_rollback(True)
+    assert in_sql == (counts.late_month(status, is_overdue, deadline, reported_at, on_spot) != NOT_LATE)
+
+
 # --- random sequences through the real services ----------------------------------------------------------------
 @pytest.mark.django_db
 def test_random_sequences_keep_the_table_equal_to_the_rows(cast):
@@ -262,6 +315,9 @@ def test_random_sequences_keep_the_table_equal_to_the_rows(cast):
             reached.update(HazardCount.objects.filter(n__gt=0).values_list("status", flat=True))
             reached.update("overdue" for _ in HazardCount.objects.filter(n__gt=0, is_overdue=True)[:1])
             reached.update("listed" for _ in HazardCount.objects.filter(n__gt=0, supervision_level__gt=0)[:1])
+            reached.update(
+                "late" for _ in HazardCount.objects.filter(n__gt=0).exclude(late_month=NOT_LATE)[:1]
+            )
 
     run_state_machine_as_test(
         HazardLife,
@@ -273,7 +329,7 @@ def test_random_sequences_keep_the_table_equal_to_the_rows(cast):
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
         ),
     )
-    assert {"registered", "plan_set", "closed", "voided", "overdue"} <= reached, reached
+    assert {"registered", "plan_set", "closed", "voided", "overdue", "late"} <= reached, reached
 
 
 def test_ledger_import_is_counted(cast, client_for):

@@ -193,19 +193,8 @@ HAZARD_TABLE = re.compile(r'FROM "hazards_hazard"', re.IGNORECASE)
 AGGREGATE = re.compile(r"\b(COUNT|SUM)\(", re.IGNORECASE)
 
 
-# The one series the summary does not hold: hazards gone overdue per month of their deadline (trends.py
-# hazards_gone_overdue compares the report date with the deadline), bounded to twelve months of deadlines.
-DEADLINE_SERIES = re.compile(r'"hazards_hazard"\."deadline"', re.IGNORECASE)
-
-
 def _hazard_counting_queries(queries):
-    return [
-        q["sql"]
-        for q in queries
-        if HAZARD_TABLE.search(q["sql"])
-        and AGGREGATE.search(q["sql"])
-        and not DEADLINE_SERIES.search(q["sql"])
-    ]
+    return [q["sql"] for q in queries if HAZARD_TABLE.search(q["sql"]) and AGGREGATE.search(q["sql"])]
 
 
 @pytest.mark.parametrize(
