@@ -267,6 +267,20 @@ def supervision_list(area: Area, limit: int = 50) -> list:
     return list(
         area.rows(Hazard.objects.filter(status__in=HAZARD_OPEN, supervision_level__gt=0))
         .select_related("enterprise", "territory", "supervising_org")
+        # What the card and its export show: a dashboard opened all day loads no more than that.
+        .only(
+            "number",
+            "description",
+            "grade",
+            "status",
+            "supervision_level",
+            "deadline",
+            "is_overdue",
+            "enterprise__name",
+            "territory__name",
+            "supervising_org__name",
+            "supervising_org__short_name",
+        )
         .order_by("deadline", "id")[:limit]
     )
 
@@ -429,13 +443,31 @@ def enforcement_totals(area: Area, period: Period) -> dict:
 
 
 # --- units by risk colour ----------------------------------------------------------------------------------------
-def units_by_colour(area: Area, children) -> dict:
-    """Operating units per risk colour, for the whole area and per child territory (one query)."""
+def unit_source(area: Area, children, from_rows: bool = False):
+    """What operating units are counted from: the unit counts (anjian.stats.units) at the children's depth where
+    it is rolled up (a province, city or county page reads a few rows per child), else the town's own-territory
+    counts; the unit rows for users limited to some sectors or to one unit (the counts have no sector) and in
+    tests (`from_rows`). Returns (queryset, the aggregate counting units)."""
     from anjian.registry.models import Enterprise
+    from anjian.stats.counts import ROLLUP_DEPTHS
+    from anjian.stats.models import UnitCount
 
-    qs = area.rows(Enterprise.objects.filter(status="operating")).order_by()
-    qs = qs.annotate(child=group_by_children(children) if children else F("territory_id"))
-    rows = qs.values("child", "risk_level").annotate(n=Count("id"))
+    scope = scope_for(area.user) if area.user is not None else None
+    if from_rows or (scope is not None and (scope.sector_ids is not None or scope.enterprise_id is not None)):
+        return area.rows(Enterprise.objects.filter(status="operating")), Count("id")
+    depth = children[0].path.count(".") - 1 if children else None
+    within_scope = scope is None or area.territory.path.startswith(scope.territory_path or "")
+    if depth not in ROLLUP_DEPTHS or not within_scope:
+        depth = 0  # a town's villages; or a page above the user's own territory: the rows under it
+    rows = UnitCount.objects.filter(depth=depth, status="operating")
+    return area.rows(rows), Sum("n")
+
+
+def units_by_colour(area: Area, children, from_rows: bool = False) -> dict:
+    """Operating units per risk colour, for the whole area and per child territory (one query)."""
+    queryset, count = unit_source(area, children, from_rows)
+    qs = queryset.order_by().annotate(child=group_by_children(children) if children else F("territory_id"))
+    rows = qs.values("child", "risk_level").annotate(n=count)
     totals = {level: 0 for level, _l, _c in RISK_LEVELS}
     per_child: dict[int, dict] = {}
     for r in rows:

@@ -128,6 +128,24 @@ class Enterprise(Audited):
     def get_absolute_url(self):
         return reverse("registry:enterprise_detail", args=[self.pk])
 
+    # Fields that can move a unit to another key of the unit counts (anjian.stats.units).
+    COUNTED_FIELDS = frozenset({"territory", "territory_id", "status", "risk_level"})
+
+    def save(self, *args, **kwargs):
+        """Every save keeps the unit counts (anjian.stats.units) true in the same transaction: the stored key is
+        read under a row lock, then the unit moves from it to its new key."""
+        from django.db import transaction
+
+        from anjian.stats import units
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not self.COUNTED_FIELDS.intersection(update_fields):
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            old = units.locked_key(self.pk) if self.pk is not None else None
+            super().save(*args, **kwargs)
+            units.unit_saved(old, self)
+
     @property
     def risk(self) -> rules.RiskLevel | None:
         return rules.RiskLevel(self.risk_level) if self.risk_level else None
@@ -674,7 +692,9 @@ class BlacklistPerson(Audited):
 
     def clean(self):
         if self.id_number and not rules.valid_id_number(self.id_number):
-            raise ValidationError({"id_number": "身份证号码格式不正确（18位，最后一位可为X，校验码须正确）。"})
+            raise ValidationError(
+                {"id_number": "身份证号码格式不正确（18位，最后一位可为X，校验码须正确）。"}
+            )
 
 
 def active_blacklist_q(day: date, prefix: str = "") -> models.Q:

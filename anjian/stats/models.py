@@ -115,3 +115,41 @@ class HazardRollup(HazardKeyCount):
 
     def __str__(self):
         return f"[{self.depth}] {self.territory_path} {self.sector} {self.grade} {self.status}: {self.n}"
+
+
+class UnitCount(models.Model):
+    """How many units (生产经营单位) of one status and risk colour a territory has: depth 0 counts a territory's own
+    units, depths 1–3 (stats.counts.ROLLUP_DEPTHS: city, county, town) the units under that ancestor. Dashboards
+    and bulletins group units by colour per child territory; at a million units that was a scan of the unit rows
+    on every open of the province dashboard. Written only by anjian/stats/units.py, in the transaction of the
+    change it counts. No sector: users limited to some sectors are answered from the unit rows."""
+
+    depth = models.PositiveSmallIntegerField("汇总层级（0=本区划）")
+    territory = models.ForeignKey(
+        "core.Territory", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    territory_path = models.CharField(max_length=255, editable=False, default="")
+    status = models.CharField("经营状态", max_length=16)
+    risk_level = models.CharField("风险等级", max_length=8, blank=True)
+    n = models.IntegerField("单位数", default=0)
+
+    scope = ScopeSpec(territory="territory_path")
+
+    class Meta:
+        verbose_name = "单位数量汇总"
+        verbose_name_plural = "单位数量汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["depth", "territory", "status", "risk_level"], name="stats_unitcount_key"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["depth", "territory_path"],
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+                name="stats_unitcount_path_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"[{self.depth}] {self.territory_path} {self.status} {self.risk_level or '未评定'}: {self.n}"

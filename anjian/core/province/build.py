@@ -2,7 +2,6 @@
 and the counters, sequences and statistics that must agree with the loaded rows afterwards."""
 
 import time
-from importlib import import_module
 
 from django.apps import apps
 from django.db import connection
@@ -147,20 +146,18 @@ def loaded_tables(big: list) -> list:
 
 
 def rebuild_statistics(log) -> bool:
-    """The hazard-count summary table, if this installation has it (anjian.stats.counts.rebuild)."""
-    try:
-        counts = import_module("anjian.stats.counts")
-    except ModuleNotFoundError:
-        log("未找到 anjian.stats.counts：跳过隐患统计汇总表的重建（该模块上线后请运行其 rebuild()）。")
-        return False
+    """The summary tables of hazard and unit counts (anjian.stats.counts.rebuild, anjian.stats.units.rebuild)."""
+    from anjian.stats import counts, units
+
     t = time.monotonic()
     counts.rebuild()
+    units.rebuild()
     with (
         connection.cursor() as cursor
     ):  # freshly filled: statistics for the planner now, not at autovacuum's pace
-        for label in ("stats.HazardCount", "stats.HazardRollup"):
+        for label in ("stats.HazardCount", "stats.HazardRollup", "stats.UnitCount"):
             cursor.execute(f'ANALYZE "{apps.get_model(label)._meta.db_table}"')
-    log(f"隐患统计汇总表（含分级汇总）已重建（{time.monotonic() - t:.1f} 秒）")
+    log(f"隐患、单位数量汇总表（含分级汇总）已重建（{time.monotonic() - t:.1f} 秒）")
     return True
 
 
