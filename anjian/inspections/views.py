@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
@@ -13,6 +13,7 @@ from anjian.core.exports import xlsx_response
 from anjian.core.permissions import has_perm
 from anjian.core.roles import Role
 from anjian.core.scope import ensure_in_scope
+from anjian.core.subqueries import related_count
 from anjian.core.tables import Column
 from anjian.core.views.generic import (
     ObjectDetailView,
@@ -38,6 +39,7 @@ from .models import (
     ChecklistItem,
     ChecklistTemplate,
     Inspection,
+    InspectionItem,
     InspectionPlan,
     InspectionStatus,
     InspectionTask,
@@ -82,8 +84,8 @@ class PlanList(ObjectListView):
         InspectionPlan.objects.select_related("territory", "organisation")
         .prefetch_related("sectors")
         .annotate(
-            task_total=Count("tasks", distinct=True),
-            task_done=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE), distinct=True),
+            task_total=related_count(InspectionTask, "plan"),
+            task_done=related_count(InspectionTask, "plan", status=TaskStatus.DONE),
         )
     )
     columns = [
@@ -286,8 +288,8 @@ class InspectionList(ObjectListView):
         Inspection.objects.select_related("enterprise", "sector", "territory")
         .prefetch_related("inspectors")
         .annotate(
-            failed_count=Count("items", filter=Q(items__result=ItemResult.FAIL)),
-            hazard_count=Count("items", filter=Q(items__hazard__isnull=False)),
+            failed_count=related_count(InspectionItem, "inspection", result=ItemResult.FAIL),
+            hazard_count=related_count(InspectionItem, "inspection", hazard__isnull=False),
         )
     )
     columns = [

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from anjian.core.testing import USER_FIELDS
-from anjian.inspections import services
+from anjian.inspections import services, views
 from anjian.inspections.models import Inspection, InspectionTask, ItemResult
 
 from .conftest import png_data_url
@@ -270,6 +270,28 @@ def test_inspection_list_query_count(cast, client_for, templates, django_assert_
     with django_assert_max_num_queries(14):
         response = client.get(reverse("inspections:inspection_list"))
     assert response.status_code == 200 and response.content.decode().count("T-") >= 25
+
+
+def test_inspection_list_counts_items_for_the_page_rows_only(cast, client_for, templates):
+    """不符合项 / 已登记隐患 per row are correlated subqueries: no GROUP BY over every inspection in scope."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from anjian.inspections.models import InspectionItem
+
+    bulk_inspections(cast, templates, 3)
+    counted = Inspection.objects.get(number="T-1")
+    InspectionItem.objects.create(inspection=counted, order=2, text="y", result=ItemResult.FAIL)
+    InspectionItem.objects.create(inspection=counted, order=3, text="z", result=ItemResult.PASS)
+    rows = {
+        i.number: (i.failed_count, i.hazard_count)
+        for i in views.InspectionList.queryset.filter(number__startswith="T-")
+    }
+    assert rows == {"T-0": (1, 0), "T-1": (2, 0), "T-2": (1, 0)}
+    client = client_for(cast.office)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("inspections:inspection_list")).status_code == 200
+    assert not [q["sql"] for q in queries if 'JOIN "inspections_inspectionitem"' in q["sql"]]
 
 
 def test_plan_and_task_list_query_count(cast, client_for, make_plan, django_assert_max_num_queries):
