@@ -5,8 +5,8 @@
 
 Starts gunicorn on a free loopback port with the Stack helpers of bench/load (this checkout, the given database,
 no Redis: local-memory cache, tasks in-process), signs in through /login/ as one account of each level, requests
-every page `--requests` times in a row and prints p50/p95 per page and role as a markdown table. Then compares
-OFFSET pagination as the Django admin changelist does it (COUNT(*) + LIMIT/OFFSET, first page and page 1,000) with
+every page `--requests` times in a row (after two uncounted requests per gunicorn worker) and prints p50/p95 per
+page and role as a markdown table. Then compares OFFSET pagination as the Django admin changelist does it (COUNT(*) + LIMIT/OFFSET, first page and page 1,000) with
 the keyset pagination the application uses. Nothing is written to the database except sessions and last_login.
 """
 
@@ -108,7 +108,10 @@ def p(values, q) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
-def measure_role(base, session, n, only=None) -> dict:
+def measure_role(base, session, n, only=None, warmup=0) -> dict:
+    """p50, p95 and status of each page. `warmup` requests of each page come first and are not counted: the first
+    request of a page in each gunicorn worker compiles its templates (1–2 s), which a p95 of a few requests would
+    otherwise report as the page's speed."""
     results = {}
     listing = session.get(f"{base}/hazards/").text
     next_link = re.search(r'href="([^"]*cursor=[^"]+)"', listing)
@@ -125,6 +128,8 @@ def measure_role(base, session, n, only=None) -> dict:
             if not detail:
                 continue
             url = detail.group(1)
+        if warmup:
+            timed(session, base + url, warmup)
         times, status = timed(session, base + url, n)
         results[label] = (p(times, 0.5), p(times, 0.95), status)
     return results
@@ -204,7 +209,7 @@ def main():
         table = {}
         for role, username in users.items():
             session = sign_in(base, username, args.password)
-            table[role] = measure_role(base, session, args.requests, args.only)
+            table[role] = measure_role(base, session, args.requests, args.only, args.workers * 2)
         labels = [label for label, _u, _x in PAGES if not args.only or args.only in label]
         print(f"\n每格 p50 / p95（毫秒），每页每角色 {args.requests} 次顺序请求；{base}（gunicorn）\n")
         print("| 页面 | " + " | ".join(f"{role}（{users[role]}）" for role in table) + " |")
