@@ -86,7 +86,9 @@ class HazardSource:
         return "sector" if self.summary else "sector_id"
 
 
-def hazard_source(area: Area, period: Period | None = None, from_rows: bool = False) -> HazardSource:
+def hazard_source(
+    area: Area, period: Period | None = None, from_rows: bool = False, by_child: bool = False
+) -> HazardSource:
     from anjian.hazards.models import Hazard
 
     enterprise_only = area.user is not None and scope_for(area.user).enterprise_id is not None
@@ -94,7 +96,9 @@ def hazard_source(area: Area, period: Period | None = None, from_rows: bool = Fa
     if from_rows or enterprise_only or not aligned:
         return HazardSource(area.rows(Hazard.objects.all()), summary=False)
     scope_path = scope_for(area.user).territory_path if area.user is not None else None
-    return HazardSource(area.rows(summary_rows(area.territory.path, scope_path)), summary=True)
+    return HazardSource(
+        area.rows(summary_rows(area.territory.path, scope_path, by_child=by_child)), summary=True
+    )
 
 
 def _hazard_aggregates(source: HazardSource, period: Period) -> dict:
@@ -166,7 +170,7 @@ def hazard_totals(area: Area, period: Period, from_rows: bool = False) -> dict:
 def hazards_by_town(area: Area, period: Period, children, from_rows: bool = False) -> list[dict]:
     if not children:
         return []
-    source = hazard_source(area, period, from_rows)
+    source = hazard_source(area, period, from_rows, by_child=True)
     groups = {
         r.pop("child"): r
         for r in source.queryset.order_by()

@@ -47,8 +47,9 @@ HAZARD_KEY_COLUMNS = (
 # Hazard fields whose change can move a hazard to another key (save(update_fields=…) without them is free).
 HAZARD_KEY_FIELDS = frozenset(c.removesuffix("_id") for c in HAZARD_KEY_COLUMNS) | {"territory_path"}
 BATCH = 500
-# Territory depths the counts are also rolled up to (HazardRollup): 1 city, 2 county (district), 3 town.
-ROLLUP_DEPTHS = (1, 2, 3)
+# Territory depths the counts are also rolled up to (HazardRollup): 0 province, 1 city, 2 county (district),
+# 3 town. A page's totals read its own level; its figures per child territory read the children's level.
+ROLLUP_DEPTHS = (0, 1, 2, 3)
 
 
 @dataclass(frozen=True, order=True)
@@ -225,11 +226,11 @@ def apply(deltas: Counter) -> None:
         )
 
 
-def ancestors(path: str):
-    """(depth, territory id, path) of the territory's ancestor at each of ROLLUP_DEPTHS — the territory itself
-    where it is not that deep — for a materialised path such as "1.5.23.". Nothing for an empty path."""
+def ancestors(path: str, depths=ROLLUP_DEPTHS):
+    """(depth, territory id, path) of the territory's ancestor at each of `depths` — the territory itself where it
+    is not that deep — for a materialised path such as "1.5.23.". Nothing for an empty path."""
     ids = path.strip(".").split(".") if path else []
-    for depth in ROLLUP_DEPTHS:
+    for depth in depths:
         if not ids:
             return
         kept = ids[: depth + 1]

@@ -89,10 +89,11 @@ class HazardCount(HazardKeyCount):
 
 
 class HazardRollup(HazardKeyCount):
-    """The same counts rolled up to the ancestor at `depth` (1 city, 2 county, 3 town; a hazard registered higher
-    up keeps its own territory), kept by the same writes as HazardCount. A province has ~18,000 territories that
-    hold hazards, so its HazardCount has about as many rows per million hazards as a few hundred thousand: a
-    province or city page sums the rows of its children's level instead (stats.queries.summary_rows)."""
+    """The same counts rolled up to the ancestor at `depth` (0 province, 1 city, 2 county, 3 town; a hazard
+    registered higher up keeps its own territory), kept by the same writes as HazardCount. A province has ~18,000
+    territories that hold hazards, so its HazardCount has about as many rows per million hazards as a few hundred
+    thousand: a page sums the rows of its own level for its totals and of its children's level for figures per
+    child (stats.queries.summary_rows)."""
 
     depth = models.PositiveSmallIntegerField("汇总层级")
 
@@ -119,7 +120,7 @@ class HazardRollup(HazardKeyCount):
 
 class UnitCount(models.Model):
     """How many units (生产经营单位) of one status and risk colour a territory has: depth 0 counts a territory's own
-    units, depths 1–3 (stats.counts.ROLLUP_DEPTHS: city, county, town) the units under that ancestor. Dashboards
+    units, depths 1–3 (stats.units.ROLLUP_DEPTHS: city, county, town) the units under that ancestor. Dashboards
     and bulletins group units by colour per child territory; at a million units that was a scan of the unit rows
     on every open of the province dashboard. Written only by anjian/stats/units.py, in the transaction of the
     change it counts. No sector: users limited to some sectors are answered from the unit rows."""

@@ -34,17 +34,19 @@ def found_between_q(start: date | None, end: date | None) -> Q:
     return q
 
 
-def summary_rows(*paths: str | None):
-    """The summary rows for sums under the deepest of `paths` (the user's scope, the page's territory), grouped at
-    most by its children: the counts rolled up to the children's depth where it is one of ROLLUP_DEPTHS (a
-    province, city or county page reads its cities', counties' or towns' rows — tens of thousands instead of
-    hundreds of thousands at province scale), else the own-territory rows (a town's page)."""
+def summary_rows(*paths: str | None, by_child: bool = True):
+    """The summary rows for sums under the deepest of `paths` (the user's scope, the page's territory): rolled up to
+    that territory's own level for totals (`by_child=False`: a province page sums the province's rows), or to its
+    children's level to group by child (a province page reads its cities' rows — tens of thousands instead of
+    hundreds of thousands at province scale); the own-territory rows where that level is not rolled up (below a
+    town)."""
     from .counts import ROLLUP_DEPTHS
     from .models import HazardCount, HazardRollup
 
-    below = max((path.count(".") - 1 for path in paths if path), default=0) + 1
-    if below in ROLLUP_DEPTHS:
-        return HazardRollup.objects.filter(depth=below)
+    deepest = max((path.count(".") - 1 for path in paths if path), default=0)
+    depth = deepest + 1 if by_child else deepest
+    if depth in ROLLUP_DEPTHS:
+        return HazardRollup.objects.filter(depth=depth)
     return HazardCount.objects.all()
 
 

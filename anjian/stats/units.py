@@ -20,6 +20,10 @@ from .counts import ancestors
 from .models import UnitCount
 
 BATCH = 500
+# Depth 0 holds a territory's own units; the rolled-up depths are the city, county and town (a page groups units
+# by child territory, so nothing reads a province-level row).
+OWN = 0
+ROLLUP_DEPTHS = (1, 2, 3)
 
 
 @dataclass(frozen=True, order=True)
@@ -65,13 +69,13 @@ def unit_deleted(sender, instance, **kwargs) -> None:
 
 
 def _spread(deltas: Counter, paths: dict) -> Counter:
-    """{(depth, territory id, path, status, risk level): n}: each key at its own territory (depth 0) and at each
-    ancestor of counts.ROLLUP_DEPTHS."""
+    """{(depth, territory id, path, status, risk level): n}: each key at its own territory (depth OWN) and at each
+    ancestor of ROLLUP_DEPTHS."""
     spread = Counter()
     for key, n in deltas.items():
         path = paths.get(key.territory_id, "")
-        spread[(0, key.territory_id, path, key.status, key.risk_level)] += n
-        for depth, ancestor, ancestor_path in ancestors(path):
+        spread[(OWN, key.territory_id, path, key.status, key.risk_level)] += n
+        for depth, ancestor, ancestor_path in ancestors(path, ROLLUP_DEPTHS):
             spread[(depth, ancestor, ancestor_path, key.status, key.risk_level)] += n
     return spread
 

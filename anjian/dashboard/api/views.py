@@ -47,8 +47,7 @@ def summary(request):
                 for row in towns
             ],
             "units_by_colour": [
-                {k: c[k] for k in ("level", "label", "count", "url")}
-                for c in colours["totals"]
+                {k: c[k] for k in ("level", "label", "count", "url")} for c in colours["totals"]
             ],
         }
     )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def fill(apps, schema_editor):
     """Count every hazard again under the key with late_month (stats.counts.rebuild), then roll the counts up
-    to the city, county and town (rebuild_rollups)."""
+    to the province, city, county and town (rebuild_rollups; the province level is new here too)."""
     from anjian.stats.counts import rebuild, rebuild_rollups
 
     rebuild(apps.get_model("hazards", "Hazard"), with_rollups=False)

@@ -13,7 +13,8 @@ from django.utils import timezone
 from anjian.assessment import indicators
 from anjian.assessment.measures import hazard_aggregates, target_q
 from anjian.assessment.periods import Period, Target
-from anjian.dashboard import metrics
+from anjian.core.models import Territory
+from anjian.dashboard import metrics, trends
 from anjian.hazards import ledger
 from anjian.hazards.filters import HazardFilter
 from anjian.hazards.models import Hazard
@@ -67,10 +68,21 @@ def _same(a, b):
 PERIODS = [Period.year(YEAR), Period.quarter(YEAR, 1), Period.quarter(YEAR, 2), Period.year(YEAR - 1)]
 
 
-@pytest.mark.parametrize("who", [None, "office", "inspector", "inspector_other", "town_a_user", "leader"])
-def test_dashboard_figures_equal_the_row_aggregates(spread, who):
+@pytest.mark.parametrize(
+    ("who", "where"),
+    [
+        *[
+            (who, "990102")
+            for who in (None, "office", "inspector", "inspector_other", "town_a_user", "leader")
+        ],
+        (None, "990000"),  # a province bulletin: the province's own rolled-up rows, its cities' rows
+        (None, "990100"),
+        ("office", "990102101"),  # a town page: the town's own rolled-up rows, its villages' own rows
+    ],
+)
+def test_dashboard_figures_equal_the_row_aggregates(spread, who, where):
     user = getattr(spread, who) if who else None
-    area = metrics.Area(spread.district, user)
+    area = metrics.Area(Territory.objects.get(code=where), user)
     children = area.children()
     assert metrics.hazard_source(area, PERIODS[0]).summary
     for period in PERIODS:
@@ -88,7 +100,11 @@ def test_dashboard_figures_equal_the_row_aggregates(spread, who):
     window = Period(date(YEAR - 1, 1, 1), date(YEAR, 12, 31))
     _same(metrics.hazards_by_month(area, window), metrics.hazards_by_month(area, window, from_rows=True))
     _same(metrics.supervision_counts(area), metrics.supervision_counts(area, from_rows=True))
-    if who in (None, "office"):
+    months = trends.trend_months(TODAY)
+    _same(
+        trends.hazards_gone_overdue(area, months), trends.hazards_gone_overdue(area, months, from_rows=True)
+    )
+    if who in (None, "office") and where == "990102":
         # The fixture is not empty where it is compared.
         assert totals["found"] and totals["open"] and totals["overdue"] and totals["listed"]
         assert {s["sector_id"] for s in sectors} >= {None, spread.hazchem.pk}
@@ -240,3 +256,7 @@ def test_summary_rows_are_the_rows_of_the_childrens_level(cast):
     assert source("1.2.", "1.2.3.") == (HazardRollup, 3)  # the deeper path decides
     assert source("1.2.3.4.") == (HazardCount, None)  # a town page: its villages' own rows
     assert source(cast.town_a.path) == (HazardCount, None)
+    # Totals read the page's own level (the province's own rows; a town's own rolled-up rows).
+    assert summary_rows(province, by_child=False).query.where.children[0].rhs == 0
+    assert summary_rows("1.2.", "1.2.3.4.", by_child=False).query.where.children[0].rhs == 3
+    assert summary_rows("1.2.3.4.5.", by_child=False).model is HazardCount
