@@ -30,7 +30,14 @@ from anjian.assessment.periods import Period
 from anjian.core.models import Sector, Territory
 from anjian.core.scope import restrict, scope_for
 from anjian.stats.counts import month_of
-from anjian.stats.queries import counter, found_between_q, sector_of, summary_rows, whole_months
+from anjian.stats.queries import (
+    counter,
+    found_between_q,
+    sector_of,
+    summary_depth,
+    summary_rows,
+    whole_months,
+)
 
 RISK_LEVELS = [
     ("major", "重大风险（红）", "#E60012"),
@@ -72,6 +79,7 @@ def _ratio_text(part, total):
 class HazardSource:
     queryset: object  # HazardCount or Hazard rows under the area
     summary: bool
+    depth: int | None = None  # the depth of rolled-up rows (HazardRollup), else None
 
     def count(self, q=None):
         return counter(self.summary)(q)
@@ -96,9 +104,20 @@ def hazard_source(
     if from_rows or enterprise_only or not aligned:
         return HazardSource(area.rows(Hazard.objects.all()), summary=False)
     scope_path = scope_for(area.user).territory_path if area.user is not None else None
+    paths = (area.territory.path, scope_path)
     return HazardSource(
-        area.rows(summary_rows(area.territory.path, scope_path, by_child=by_child)), summary=True
+        area.rows(summary_rows(*paths, by_child=by_child)),
+        summary=True,
+        depth=summary_depth(*paths, by_child=by_child),
     )
+
+
+def child_of_row(children, depth: int | None):
+    """The child territory a row counts under: rows rolled up to the children's own depth name it (a GROUP BY on
+    the territory id); other rows are mapped by path prefix (a CASE over the children)."""
+    if depth is not None and children and depth == children[0].path.count(".") - 1:
+        return F("territory_id")
+    return group_by_children(children)
 
 
 def _hazard_aggregates(source: HazardSource, period: Period) -> dict:
@@ -174,7 +193,7 @@ def hazards_by_town(area: Area, period: Period, children, from_rows: bool = Fals
     groups = {
         r.pop("child"): r
         for r in source.queryset.order_by()
-        .annotate(child=group_by_children(children))
+        .annotate(child=child_of_row(children, source.depth))
         .values("child")
         .annotate(**_hazard_aggregates(source, period))
     }
@@ -451,34 +470,34 @@ def unit_source(area: Area, children, from_rows: bool = False):
     """What operating units are counted from: the unit counts (anjian.stats.units) at the children's depth where
     it is rolled up (a province, city or county page reads a few rows per child), else the town's own-territory
     counts; the unit rows for users limited to some sectors or to one unit (the counts have no sector) and in
-    tests (`from_rows`). Returns (queryset, the aggregate counting units)."""
+    tests (`from_rows`). Returns (queryset, the aggregate counting units, the rolled-up depth or None)."""
     from anjian.registry.models import Enterprise
-    from anjian.stats.counts import ROLLUP_DEPTHS
     from anjian.stats.models import UnitCount
+    from anjian.stats.units import ROLLUP_DEPTHS
 
     scope = scope_for(area.user) if area.user is not None else None
     if from_rows or (scope is not None and (scope.sector_ids is not None or scope.enterprise_id is not None)):
-        return area.rows(Enterprise.objects.filter(status="operating")), Count("id")
+        return area.rows(Enterprise.objects.filter(status="operating")), Count("id"), None
     depth = children[0].path.count(".") - 1 if children else None
     within_scope = scope is None or area.territory.path.startswith(scope.territory_path or "")
     if depth not in ROLLUP_DEPTHS or not within_scope:
         depth = 0  # a town's villages; or a page above the user's own territory: the rows under it
     rows = UnitCount.objects.filter(depth=depth, status="operating")
-    return area.rows(rows), Sum("n")
+    return area.rows(rows), Sum("n"), depth or None
 
 
 def units_by_colour(area: Area, children, from_rows: bool = False) -> dict:
     """Operating units per risk colour, for the whole area and per child territory (one query)."""
-    queryset, count = unit_source(area, children, from_rows)
-    qs = queryset.order_by().annotate(child=group_by_children(children) if children else F("territory_id"))
+    queryset, count, depth = unit_source(area, children, from_rows)
+    qs = queryset.order_by().annotate(child=child_of_row(children, depth) if children else F("territory_id"))
     rows = qs.values("child", "risk_level").annotate(n=count)
     totals = {level: 0 for level, _l, _c in RISK_LEVELS}
     per_child: dict[int, dict] = {}
+    known = {c.pk for c in children} if children else None
     for r in rows:
         totals[r["risk_level"]] = totals.get(r["risk_level"], 0) + r["n"]
-        per_child.setdefault(r["child"], {level: 0 for level, _l, _c in RISK_LEVELS})[r["risk_level"]] += r[
-            "n"
-        ]
+        child = r["child"] if known is None or r["child"] in known else 0  # registered above the children
+        per_child.setdefault(child, {level: 0 for level, _l, _c in RISK_LEVELS})[r["risk_level"]] += r["n"]
     return {
         "totals": [
             {

@@ -40,14 +40,21 @@ def summary_rows(*paths: str | None, by_child: bool = True):
     children's level to group by child (a province page reads its cities' rows — tens of thousands instead of
     hundreds of thousands at province scale); the own-territory rows where that level is not rolled up (below a
     town)."""
-    from .counts import ROLLUP_DEPTHS
     from .models import HazardCount, HazardRollup
+
+    depth = summary_depth(*paths, by_child=by_child)
+    if depth is not None:
+        return HazardRollup.objects.filter(depth=depth)
+    return HazardCount.objects.all()
+
+
+def summary_depth(*paths: str | None, by_child: bool = True) -> int | None:
+    """The rolled-up depth summary_rows reads (None: the own-territory rows)."""
+    from .counts import ROLLUP_DEPTHS
 
     deepest = max((path.count(".") - 1 for path in paths if path), default=0)
     depth = deepest + 1 if by_child else deepest
-    if depth in ROLLUP_DEPTHS:
-        return HazardRollup.objects.filter(depth=depth)
-    return HazardCount.objects.all()
+    return depth if depth in ROLLUP_DEPTHS else None
 
 
 def is_summary(queryset) -> bool:
