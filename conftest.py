@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -125,6 +126,17 @@ def browser():
         instance.close()
 
 
+def finish_requests(live_server, timeout: float = 15) -> None:
+    """Wait for the requests a closed page left running in the live server: the test database is emptied next
+    (TRUNCATE), and on PostgreSQL a request still reading it deadlocks with that (seen with htmx requests of a
+    page closed while the machine was busy). Django's live server handles each request in a thread its
+    ThreadingMixIn keeps track of (`_threads`, the list server_close joins)."""
+    httpd = getattr(getattr(live_server, "thread", None), "httpd", None)
+    deadline = time.monotonic() + timeout
+    for thread in list(getattr(httpd, "_threads", None) or ()):
+        thread.join(max(0, deadline - time.monotonic()))
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
@@ -133,6 +145,7 @@ def page(browser, live_server):
     page.base_url = live_server.url
     yield page
     context.close()
+    finish_requests(live_server)
 
 
 @pytest.fixture
@@ -145,6 +158,7 @@ def phone_page(browser, live_server):
     page.base_url = live_server.url
     yield page
     context.close()
+    finish_requests(live_server)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from anjian.assessment.models import Bulletin
 
@@ -48,7 +49,7 @@ def test_bulletin_fits_a_phone(live_cast, phone_page, login):
     page = phone_page
     login(page, live_cast.office)
     page.goto(f"{page.base_url}{bulletin.get_absolute_url()}")
-    assert page.get_by_test_id("rankings").is_visible()
+    expect(page.get_by_test_id("rankings")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 

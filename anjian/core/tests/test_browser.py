@@ -34,16 +34,16 @@ def test_lockout_is_shown_in_chinese(live_cast, page):
         page.fill("#id_username", live_cast.office.username)
         page.fill("#id_password", "wrong-password")
         page.click("button[type=submit]")
-    assert page.locator("[data-testid=locked-out]").is_visible()
+    expect(page.locator("[data-testid=locked-out]")).to_be_visible()
 
 
 def test_navigation_collapses_on_a_phone(live_cast, phone_page, login):
     login(phone_page, live_cast.office)
     toggler = phone_page.locator(".navbar-toggler")
-    assert toggler.is_visible()
+    expect(toggler).to_be_visible()
     toggler.click()
     phone_page.get_by_role("button", name="基础数据").click()
-    assert phone_page.locator("#mainnav").get_by_role("link", name="行政区划").is_visible()
+    expect(phone_page.locator("#mainnav").get_by_role("link", name="行政区划")).to_be_visible()
 
 
 def test_filtering_updates_rows_and_export_and_a_failure_clears_stale_rows(live_cast, page, login):

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from playwright.sync_api import expect
 
 from .conftest import make_hazard
 
@@ -51,7 +52,7 @@ def test_thumbnail_opens_the_viewer(live_cast, page, login):
     thumbs.first.click()
 
     viewer = page.locator("[data-testid=photo-viewer]")
-    assert viewer.is_visible()
+    expect(viewer).to_be_visible()
     caption = page.locator("[data-testid=photo-viewer-caption]")
     assert caption.inner_text() == "发现时 · 配电箱.jpg"
     assert loaded(page.locator("[data-testid=photo-viewer-image]"))
@@ -61,5 +62,5 @@ def test_thumbnail_opens_the_viewer(live_cast, page, login):
     page.keyboard.press("ArrowRight")
     assert caption.inner_text() == "发现时 · 接地线.jpg"
     page.keyboard.press("Escape")
-    assert not viewer.is_visible()
+    expect(viewer).to_be_hidden()
     assert problems == []

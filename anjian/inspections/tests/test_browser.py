@@ -4,6 +4,7 @@ signs (inspector and unit), saves and completes, then turns the failed item into
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from anjian.hazards.models import Hazard
 from anjian.inspections import services
@@ -63,8 +64,8 @@ def test_inspector_fills_checklist_on_phone_and_registers_hazard(
     for n in range(count):
         page.check(f"#id_items-{n}-result_{1 if n == 1 else 0}")
     # The follow-up fields appear only for the failed item.
-    assert page.locator("#id_items-1-note").is_visible()
-    assert not page.locator("#id_items-0-note").is_visible()
+    expect(page.locator("#id_items-1-note")).to_be_visible()
+    expect(page.locator("#id_items-0-note")).to_be_hidden()
     page.fill("#id_items-1-note", "主要负责人安全生产知识和管理能力考核证书过期")
     page.select_option("#id_items-1-follow_up", "deadline")
     page.fill("#id_items-1-rectify_deadline", str(today + timedelta(days=15)))

@@ -4,6 +4,7 @@ instead of a column that runs off the screen."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from anjian.inspections.models import ItemResult
 
@@ -56,6 +57,6 @@ def test_inspection_record_fits_a_phone(live_cast, phone_page, login, make_inspe
     page = phone_page
     login(page, live_cast.office)
     page.goto(f"{page.base_url}{items[1].inspection.get_absolute_url()}")
-    assert page.get_by_test_id("problem-stacked").is_visible()
-    assert not page.get_by_test_id("problem").nth(1).is_visible()
+    expect(page.get_by_test_id("problem-stacked")).to_be_visible()
+    expect(page.get_by_test_id("problem").nth(1)).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]

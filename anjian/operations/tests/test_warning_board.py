@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from anjian.operations.models import WarningNotice
 from anjian.operations.views.warnings import OPEN_ALL_UP_TO
@@ -88,8 +89,8 @@ def test_board_fits_a_phone_and_opens_town_by_town(live_cast, phone_page, login)
     login(page, cast.office)
     page.goto(f"{page.base_url}{warning.get_absolute_url()}")
     rows = page.get_by_test_id("notice-row")
-    assert not rows.first.is_visible()
+    expect(rows.first).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollHeight") < 2000
     page.get_by_test_id("town-name").first.click()
-    assert rows.first.is_visible()
+    expect(rows.first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]

@@ -30,7 +30,7 @@ def test_import_with_a_bad_row_then_fixed(live_cast, page, login):
     page.goto(f"{page.base_url}/registry/enterprises/")
     page.get_by_role("link", name="导入").click()
     page.wait_for_url("**/core/import/enterprises/")
-    assert page.get_by_test_id("template-link").is_visible()
+    expect(page.get_by_test_id("template-link")).to_be_visible()
 
     page.set_input_files(
         "input[type=file]",
@@ -79,7 +79,7 @@ def test_risk_map_chart_and_enterprise_tabs(live_cast, page, login):
     page.goto(f"{page.base_url}/registry/enterprises/{live_cast.enterprise_a.pk}/")
     assert page.get_by_test_id("risk-badge").first.inner_text() == "重大风险（红）"
     page.get_by_role("tab", name="风险点").click()
-    assert page.get_by_role("link", name="液氯储罐区").is_visible()
+    expect(page.get_by_role("link", name="液氯储罐区")).to_be_visible()
 
 
 def test_enterprise_file_tabs_on_a_phone(live_cast, phone_page, login):

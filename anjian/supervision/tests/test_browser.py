@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from anjian.core.demo import clock_at
 
@@ -108,6 +109,6 @@ def test_phone_list_shows_cards(live_cast, phone_page, login):
     )
     login(phone_page, live_cast.inspector)
     phone_page.goto(f"{phone_page.base_url}/supervision/")
-    assert phone_page.locator("[data-testid=object-card]").first.is_visible()
+    expect(phone_page.locator("[data-testid=object-card]").first).to_be_visible()
     phone_page.goto(f"{phone_page.base_url}/supervision/mine/")
     assert "手机端卡片" in phone_page.inner_text("main")
