@@ -71,10 +71,7 @@ def build_data(
         "hazards": {k: v for k, v in (summary.get("hazards") or {}).items()},
         "accidents": summary.get("accidents") or {},
         "enforcement": {k: v for k, v in (summary.get("enforcement") or {}).items() if k != "links"},
-        "units": [
-            {"label": c["label"], "count": c["count"]}
-            for c in colours["totals"]
-        ],
+        "units": [{"label": c["label"], "count": c["count"]} for c in colours["totals"]],
         "towns": [
             {
                 "name": row["territory"].name,
