@@ -188,10 +188,6 @@ def record_moves(moves) -> None:
 
 # A summary row's key as stored (the territory as its id), in Key's order.
 STORED_KEY = ("territory_id", *KEY_FIELDS[1:])
-KEY_COLUMNS_SQL = (
-    "territory_id, sector, grade, status, is_overdue, supervision_level, major_basis_pending, found_month, "
-    "late_month"
-)
 
 
 def apply(deltas: Counter) -> None:
@@ -241,36 +237,45 @@ def _upsert(table: str, rows: list) -> None:
     """rows: (extra key values, territory id, territory path, Key, delta), in lock order."""
     if not rows:
         return
-    extra = "depth, " if rows[0][0] else ""
-    columns = f"{extra}territory_id, territory_path, sector, grade, status, is_overdue, supervision_level, "
-    columns += "major_basis_pending, found_month, late_month, n"
-    conflict = extra + KEY_COLUMNS_SQL
-    width = len(rows[0][0]) + 11
+    extra = ["depth"] if rows[0][0] else []
     ops = connection.ops
+    add_counts(
+        table,
+        [*extra, "territory_id", "territory_path", *STORED_KEY[1:]],
+        [*extra, *STORED_KEY],
+        [
+            (
+                *head,
+                territory,
+                path,
+                k.sector,
+                k.grade,
+                k.status,
+                k.is_overdue,
+                k.supervision_level,
+                k.major_basis_pending,
+                ops.adapt_datefield_value(k.found_month),
+                ops.adapt_datefield_value(k.late_month),
+                n,
+            )
+            for head, territory, path, k, n in rows
+        ],
+    )
+
+
+def add_counts(table: str, columns: list[str], conflict: list[str], rows: list[tuple]) -> None:
+    """Add each row's last value (the delta) to the `n` of the summary row with its key (`conflict`), creating it
+    where missing: INSERT … ON CONFLICT (key) DO UPDATE SET n = n + excluded.n, in batches, in the rows' order
+    (the lock order). The same SQL runs on PostgreSQL and SQLite (3.24+)."""
+    width = len(columns) + 1
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             chunk = rows[start : start + BATCH]
-            params = []
-            for head, territory, path, k, n in chunk:
-                params += [
-                    *head,
-                    territory,
-                    path,
-                    k.sector,
-                    k.grade,
-                    k.status,
-                    k.is_overdue,
-                    k.supervision_level,
-                    k.major_basis_pending,
-                    ops.adapt_datefield_value(k.found_month),
-                    ops.adapt_datefield_value(k.late_month),
-                    n,
-                ]
             values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {values} "
-                f"ON CONFLICT ({conflict}) DO UPDATE SET n = {table}.n + excluded.n",
-                params,
+                f"INSERT INTO {table} ({', '.join(columns)}, n) VALUES {values} "
+                f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET n = {table}.n + excluded.n",
+                [value for row in chunk for value in row],
             )
 
 

@@ -16,10 +16,9 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Count
 
-from .counts import ancestors
+from .counts import add_counts, ancestors
 from .models import UnitCount
 
-BATCH = 500
 # Depth 0 holds a territory's own units; the rolled-up depths are the city, county and town (a page groups units
 # by child territory, so nothing reads a province-level row).
 OWN = 0
@@ -89,22 +88,13 @@ def apply(deltas: Counter) -> None:
         return
     paths = dict(Territory.objects.filter(pk__in={k.territory_id for k in deltas}).values_list("pk", "path"))
     rows = sorted((key, n) for key, n in _spread(deltas, paths).items() if n)
-    table = UnitCount._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            chunk = rows[start : start + BATCH]
-            params = [
-                value
-                for (depth, territory, path, status, level), n in chunk
-                for value in (depth, territory, path, status, level, n)
-            ]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {table} (depth, territory_id, territory_path, status, risk_level, n) "
-                f"VALUES {values} ON CONFLICT (depth, territory_id, status, risk_level) "
-                f"DO UPDATE SET n = {table}.n + excluded.n",
-                params,
-            )
+    with transaction.atomic():
+        add_counts(
+            UnitCount._meta.db_table,
+            ["depth", "territory_id", "territory_path", "status", "risk_level"],
+            ["depth", "territory_id", "status", "risk_level"],
+            [(*key, n) for key, n in rows],
+        )
 
 
 # --- recomputing -----------------------------------------------------------------------------------------------
