@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -134,8 +134,6 @@ class Enterprise(Audited):
     def save(self, *args, **kwargs):
         """Every save keeps the unit counts (anjian.stats.units) true in the same transaction: the stored key is
         read under a row lock, then the unit moves from it to its new key."""
-        from django.db import transaction
-
         from anjian.stats import units
 
         update_fields = kwargs.get("update_fields")
