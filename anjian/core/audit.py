@@ -203,21 +203,24 @@ def _related_labels(instances, fields) -> dict:
     """{(field name, value): label}: choice labels, and names of related records from the objects the instances
     already hold (an importer sets them), with one query per related model for the rest."""
     labels, missing = {}, {}
+    dicts = [instance.__dict__ for instance in instances]
+    # Instances holding related objects (fields_cache is created on first access: read it without creating it).
+    holding = [i for i in instances if i._state.__dict__.get("fields_cache")]
     for field in fields:
         if field.choices and not field.is_relation:
             labels.update({(field.name, value): str(label) for value, label in field.flatchoices})
         if not field.is_relation:
             continue
         attname, cache_name = field.attname, field.cache_name
-        for instance in instances:
-            raw = instance.__dict__.get(attname)
-            if raw in (None, "") or (field.name, raw) in labels:
-                continue
+        values = {values.get(attname) for values in dicts} - {None, ""}
+        for instance in holding:
             cached = instance._state.fields_cache.get(cache_name)
-            if cached is not None:
+            raw = instance.__dict__.get(attname)
+            if cached is not None and raw not in (None, ""):
                 labels[(field.name, raw)] = str(cached)
-            else:
-                missing.setdefault(field, set()).add(raw)
+        unknown = {value for value in values if (field.name, value) not in labels}
+        if unknown:
+            missing[field] = unknown
     for field, pks in missing.items():
         found = {obj.pk: str(obj) for obj in field.related_model._base_manager.filter(pk__in=pks)}
         for pk in pks:
@@ -225,26 +228,41 @@ def _related_labels(instances, fields) -> dict:
     return labels
 
 
-def _created_changes(instance, fields, labels, shown_times: dict | None = None) -> dict:
+# Values a create entry shows as they are (what _plain returns unchanged).
+_AS_IS = frozenset({str, int, float, bool})
+
+
+def _change_plan(fields) -> list[tuple]:
+    """(name, attname, is relation, has choices) of each audited field, worked out once for many records."""
+    return [(f.name, f.attname, f.is_relation, bool(f.choices)) for f in fields]
+
+
+def _created_changes(instance, fields, labels, shown_times: dict | None = None, plan=None) -> dict:
     """The `changes` of a create entry, exactly as on_post_save writes them (_diff with created=True).
-    `shown_times` remembers how each moment was written (a bulk of records shares a few)."""
+    `shown_times` remembers how each moment was written (a bulk of records shares a few); `plan` is
+    _change_plan(fields), passed by callers that write many entries."""
     changes = {}
     values = instance.__dict__  # every concrete field of a saved or bulk-built instance is there
-    for field in fields:
-        new = values[field.attname]
-        if new is None or (new in ("", False) and field.name != "is_active"):
-            continue
-        if field.is_relation:
-            shown = labels.get((field.name, new), f"#{new}")
-        elif field.choices:
-            shown = labels.get((field.name, new), str(new))
+    for name, attname, relation, choices in plan or _change_plan(fields):
+        new = values[attname]
+        if new is None or (not new and new in ("", False) and name != "is_active"):
+            continue  # (0 == False: zeros are left out too, as _diff leaves them out)
+        kind = type(new)
+        if relation:
+            shown = labels.get((name, new), f"#{new}")
+        elif choices:
+            shown = labels.get((name, new), str(new))
+        elif kind in _AS_IS:
+            shown = new
+        elif kind is datetime.date:
+            shown = new.isoformat()
         elif shown_times is not None and isinstance(new, datetime.datetime):
             shown = shown_times.get(new)
             if shown is None:
                 shown = shown_times[new] = _plain(new)
         else:
             shown = _plain(new)
-        changes[field.name] = [None, shown]
+        changes[name] = [None, shown]
     return changes
 
 
@@ -286,6 +304,7 @@ def record_bulk_creation(instances, actions: dict[str, list[str]] | None = None,
         content_type_id = ContentType.objects.get_for_model(model).pk
         audited = list(_audited_fields(of_model[0]))
         labels = _related_labels(of_model, audited)
+        plan = _change_plan(audited)
         heads = []
         for instance in of_model:
             head = template.copy()
@@ -296,7 +315,7 @@ def record_bulk_creation(instances, actions: dict[str, list[str]] | None = None,
             heads.append(head)
             row = head.copy()
             row[action_at], row[message_at] = "create", ""
-            row[changes_at] = _created_changes(instance, audited, labels, shown_times)
+            row[changes_at] = _created_changes(instance, audited, labels, shown_times, plan)
             rows.append(row)
         for action, messages in (actions or {}).items():
             for position, head in zip(positions, heads, strict=True):

@@ -15,7 +15,7 @@ import re
 import tempfile
 from collections import Counter
 from datetime import datetime, timedelta
-from types import SimpleNamespace
+from operator import attrgetter
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -135,6 +135,7 @@ class HazardImportForm(forms.Form):
     closed_on = forms.DateField(required=False)
 
     def __init__(self, *args, instance=None, user=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # never rendered; spares a translation lookup per row
         super().__init__(*args, **kwargs)
         self.instance = instance
         self.user = user
@@ -538,31 +539,34 @@ class HazardImporter(Importer):
         return ""
 
     def insert(self, rows_file, blocks: dict[int, range], progress=None) -> int:
-        from anjian.stats.counts import HAZARD_KEY_COLUMNS, record_new_hazards
+        from anjian.stats.counts import HAZARD_KEY_COLUMNS, record_new_hazard_columns
 
         numbers = {year: iter(block) for year, block in blocks.items()}
         new_rows = max(1, sum(len(block) for block in blocks.values()))
         created = 0
-        keys = Counter()
+        key_columns = Counter()
+        columns_of = attrgetter(*HAZARD_KEY_COLUMNS)
+        # One hazard per (unit, territory, sector): the scope of a hazard is decided by these columns only.
+        samples: dict[tuple, int] = {}
         with transaction.atomic():
             for rows in read_checked_rows(rows_file, DATE_POSITIONS):
                 hazards = insert_rows(Hazard, self.build_hazards(rows, numbers))
-                # Scope checked again after the write (as Importer.after_save does row by row).
-                stored = restrict(Hazard.objects.filter(pk__in=[h.pk for h in hazards]), self.user).count()
-                if stored != len(hazards):
-                    raise PermissionDenied("导入的隐患超出了您的数据范围。")
+                for hazard in hazards:
+                    samples.setdefault(
+                        (hazard.enterprise_id, hazard.territory_path, hazard.sector_id), hazard.pk
+                    )
                 record_bulk_creation(hazards, {"hazard.registered": [registered_message(h) for h in hazards]})
-                keys.update(tuple(getattr(h, column) for column in HAZARD_KEY_COLUMNS) for h in hazards)
+                key_columns.update(map(columns_of, hazards))
                 created += len(hazards)
                 if progress:
                     progress(created, new_rows)
+            # Scope checked again after the write (as Importer.after_save does row by row).
+            stored = restrict(Hazard.objects.filter(pk__in=samples.values()), self.user).count()
+            if stored != len(samples):
+                raise PermissionDenied("导入的隐患超出了您的数据范围。")
             # Counted once, at the end: the summary-count rows stay locked only from here to the commit, so a
             # registration by another user is not held up for the length of the import.
-            record_new_hazards(
-                SimpleNamespace(**dict(zip(HAZARD_KEY_COLUMNS, key, strict=True)))
-                for key, count in keys.items()
-                for _ in range(count)
-            )
+            record_new_hazard_columns(key_columns)
         return created
 
     def build_hazards(self, rows: list, numbers: dict) -> list[Hazard]:

@@ -174,6 +174,15 @@ def record_new_hazards(hazards) -> None:
     apply(Counter(key_of(h) for h in hazards))
 
 
+def record_new_hazard_columns(counts: Counter) -> None:
+    """As record_new_hazards, from {HAZARD_KEY_COLUMNS values (in that order): number of new hazards}: a large
+    import has many hazards but few distinct keys."""
+    deltas = Counter()
+    for values, count in counts.items():
+        deltas[key_of_columns(values)] += count
+    apply(deltas)
+
+
 def record_moves(moves) -> None:
     """Count (old key, new key) moves of hazards changed by a queryset update (the overdue scan); an old key of
     None is a new hazard."""

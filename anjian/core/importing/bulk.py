@@ -72,6 +72,8 @@ def copy_values(model, fields: list, rows) -> None:
         if isinstance(f, models.GenericIPAddressField | models.UUIDField)
     ]
     as_json = [(index, f.encoder) for index, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    # A batch repeats a few values (the importer's IP address on every audit entry): each converted once.
+    converted = [{} for _ in prepared]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with (
         connection.cursor() as cursor,
@@ -80,9 +82,19 @@ def copy_values(model, fields: list, rows) -> None:
         ) as copy,
     ):
         for row in rows:
-            for index, field in prepared:
-                row[index] = field.get_db_prep_save(row[index], connection)
+            for (index, field), seen in zip(prepared, converted, strict=True):
+                value = row[index]
+                if value not in seen:
+                    seen[value] = field.get_db_prep_save(value, connection)
+                row[index] = seen[value]
             for index, encoder in as_json:
-                if row[index] is not None:
-                    row[index] = json.dumps(row[index], cls=encoder, ensure_ascii=False)
+                value = row[index]
+                if value is not None:
+                    text = None if value else EMPTY_JSON.get(type(value))  # the action entries' {} changes
+                    row[index] = (
+                        text if text is not None else json.dumps(value, cls=encoder, ensure_ascii=False)
+                    )
             copy.write_row(row)
+
+
+EMPTY_JSON = {dict: "{}", list: "[]", str: '""'}

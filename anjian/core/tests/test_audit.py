@@ -1,7 +1,12 @@
 """The audit trail: every change with who, when, role, organisation and a field diff; append-only."""
 
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
 import pytest
 from django.db import DatabaseError, connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from anjian.core.audit import history_for, record_action
 from anjian.core.context import acting_as
@@ -123,3 +128,52 @@ def test_file_fields_are_recorded_by_name_even_when_empty(cast):
     batch.file.save("a.xlsx", ContentFile(b"x"), save=False)
     assert _plain(batch.file).endswith(".xlsx")
     assert "file" in _diff(batch, created=True)
+
+
+# --- bulk: the create entry of a record inserted without save() -----------------------------------------------
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    description=st.sampled_from(["", "消防通道堵塞", "0"]),
+    grade=st.sampled_from(["general", "major"]),
+    deadline=st.none() | st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+    closed_at=st.none()
+    | st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC)),
+    funds=st.none() | st.sampled_from([Decimal("0"), Decimal("0.00"), Decimal("1200.50")]),
+    level=st.sampled_from([0, 1, 3]),
+    flags=st.tuples(st.booleans(), st.booleans()),
+    with_sector=st.booleans(),
+    held=st.booleans(),
+)
+def test_a_bulk_create_entry_is_the_entry_a_save_writes(
+    cast, description, grade, deadline, closed_at, funds, level, flags, with_sector, held
+):
+    """record_bulk_creation writes, for each record, the changes on_post_save writes for a created record: the
+    same fields left out (empty, False, zero), choices and related records as people read them, dates and
+    moments in the same spelling; related names from the objects the instance holds or from the database."""
+    from anjian.core.audit import _audited_fields, _created_changes, _diff, _related_labels
+    from anjian.core.importing.bulk import unsaved_instance
+    from anjian.hazards.models import Hazard
+
+    enterprise = cast.enterprise_a
+    attrs = {f.attname: f.get_default() for f in Hazard._meta.concrete_fields}
+    attrs.update(
+        id=10**9,
+        enterprise_id=enterprise.pk,
+        territory_id=enterprise.territory_id,
+        territory_path=enterprise.territory_path,
+        sector_id=enterprise.sectors.first().pk if with_sector else None,
+        description=description,
+        grade=grade,
+        deadline=deadline,
+        closed_at=closed_at,
+        funds=funds,
+        supervision_level=level,
+        is_overdue=flags[0],
+        rectified_on_spot=flags[1],
+    )
+    hazard = unsaved_instance(Hazard, attrs)
+    if held:
+        hazard._state.fields_cache["enterprise"] = enterprise
+    fields = list(_audited_fields(hazard))
+    bulk = _created_changes(hazard, fields, _related_labels([hazard], fields), {})
+    assert bulk == _diff(hazard, created=True)
