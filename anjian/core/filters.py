@@ -22,7 +22,7 @@ from drf_spectacular.utils import extend_schema_field
 from .forms import ChipCheckboxes, ChipRadios, ChipsMixin, YesNoAllSelect
 from .models import AuditEntry, Organisation, OrganisationKind, Sector, Territory, TerritoryKind, User
 from .roles import Role
-from .scope import restrict
+from .scope import restrict, scope_for
 
 ALL = "全部"
 # A single-choice status with at most this many values is shown as chips; longer lists stay a drop-down.
@@ -294,17 +294,23 @@ class SearchFilterMixin(FilterSet):
             else:
                 q |= Q(**{f"{field}__icontains": value})
         for head, fields in related.items():
-            q |= related_search_q(queryset.model, head, fields, value)
+            q |= related_search_q(queryset.model, head, fields, value, getattr(self.request, "user", None))
         return queryset.filter(q)
 
 
-def related_search_q(model, fk_name: str, fields: list[str], value: str) -> Q:
-    """Rows whose `fk_name` points to a record with `value` in one of `fields`: by id, without a join."""
+def related_search_q(model, fk_name: str, fields: list[str], value: str, user=None) -> Q:
+    """Rows whose `fk_name` points to a record with `value` in one of `fields`: by id, without a join. With
+    `user`, only related records in the user's territory are looked at (a town's units, not a province's million:
+    a two-character word, which no trigram index serves, is then matched against a few hundred names)."""
     fk = model._meta.get_field(fk_name)
     match = Q()
     for field in fields:
         match |= Q(**{f"{field}__icontains": value})
-    matching = fk.related_model._default_manager.filter(match).order_by().values_list("pk", flat=True)
+    related = fk.related_model._default_manager.filter(match)
+    territory_path = scope_for(user).territory_path if user is not None else None
+    if territory_path and any(f.name == "territory_path" for f in fk.related_model._meta.concrete_fields):
+        related = related.filter(territory_path__startswith=territory_path)
+    matching = related.order_by().values_list("pk", flat=True)
     ids = list(matching[: MAX_RELATED_SEARCH_IDS + 1])
     if len(ids) > MAX_RELATED_SEARCH_IDS:
         return Q(**{f"{fk.attname}__in": matching})

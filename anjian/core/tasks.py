@@ -30,7 +30,12 @@ def parse_import(batch_id: int) -> None:
         tempfile.TemporaryFile() as kept,
     ):
         result = importer.parse(fh, progress=progress, keep=kept if importer.keeps_checked_rows else None)
-        if importer.keeps_checked_rows and not result.needs_mapping and not result.error_count and result.total:
+        if (
+            importer.keeps_checked_rows
+            and not result.needs_mapping
+            and not result.error_count
+            and result.total
+        ):
             kept.seek(0)
             batch.checked_rows.save(f"{batch.pk}.jsonl", File(kept), save=False)
     store_parse_result(batch, result)

@@ -118,6 +118,12 @@ class Enterprise(Audited):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["territory_path", "name", "id"], name="registry_ent_path_name"),
+            # The list, newest first within the user's territory (prefix): read from the index alone.
+            models.Index(
+                fields=["territory_path", "id"],
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+                name="registry_ent_scope_id_idx",
+            ),
             models.Index(fields=["status", "name"], name="registry_ent_status"),
             models.Index(fields=["risk_level", "name"], name="registry_ent_risk"),
         ]

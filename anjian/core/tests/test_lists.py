@@ -86,7 +86,8 @@ def test_count_hint_is_exact_below_the_limit(cast):
         hint = count_hint(queryset, limit=1000)
     assert hint == CountHint(queryset.count(), exact=True)
     assert str(hint) == f"共 {queryset.count()} 条"
-    assert "LIMIT" in queries[0]["sql"].upper()  # never an unbounded COUNT(*)
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT" in sql.upper() for sql in counts)  # never an unbounded COUNT(*)
 
 
 def test_count_hint_past_the_limit_is_approximate(cast):
@@ -105,10 +106,69 @@ def test_count_hint_uses_the_planner_estimate_where_there_is_one(cast, monkeypat
     assert str(hint) == "约 120,000 条"
 
 
+def _statement_timeout() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")
+def test_a_count_that_takes_too_long_gives_way_to_the_estimate(cast, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_BUDGET_MS", 20)
+    slow = Territory.objects.extra(where=["pg_sleep(0.01) IS NOT NULL"])  # 10 ms a row
+    assert Territory.objects.count() > 2
+    before = _statement_timeout()
+    hint = count_hint(slow, limit=1000)
+    assert hint.estimated and not hint.exact and str(hint).startswith("约 ")
+    # The request goes on in its transaction, with its own timeout.
+    assert _statement_timeout() == before
+    assert Territory.objects.filter(pk=cast.district.pk).exists()
+
+
+def test_a_count_in_time_is_exact_and_leaves_the_timeout_as_it_was(cast):
+    before = _statement_timeout() if connection.vendor == "postgresql" else None
+    hint = count_hint(Territory.objects.all(), limit=1000)
+    assert hint == CountHint(Territory.objects.count(), exact=True)
+    if before is not None:
+        assert _statement_timeout() == before
+
+
+def test_a_unit_name_search_looks_only_at_the_users_units(cast, client_for):
+    """The name match is an id lookup of units, limited to the user's territory (a town's units, not the whole
+    province's), and still finds the hazards of the user's units."""
+    from anjian.hazards.tests.conftest import make_hazard
+
+    hazard = make_hazard(cast, description="配电箱未接地")
+    with CaptureQueriesContext(connection) as captured:
+        html = client_for(cast.town_a_user).get("/hazards/", {"q": cast.enterprise_a.name}).content.decode()
+    lookup = next(q["sql"] for q in captured if q["sql"].startswith('SELECT "registry_enterprise"."id"'))
+    assert "territory_path" in lookup and cast.town_a.path in lookup
+    assert hazard.number in html
+
+
 def test_list_page_shows_the_count(cast, client_for):
     html = client_for(cast.office).get("/core/territories/").content.decode()
     visible = Territory.objects.filter(path__startswith=cast.district.path).count()
     assert f'data-testid="count-hint">共 {visible} 条<' in html
+
+
+def test_a_search_is_counted_only_up_to_its_own_limit(cast, client_for, settings, monkeypatch):
+    """A text search counts exactly up to SEARCH_COUNT_LIMIT (its matches are scattered over the table), the
+    plain list up to EXACT_COUNT_LIMIT."""
+    from anjian.core.views import generic
+
+    settings.ANJIAN = {**settings.ANJIAN, "LIST_PAGE_SIZE": 2}
+    monkeypatch.setattr(generic, "SEARCH_COUNT_LIMIT", 2)
+    client = client_for(cast.office)
+    visible = Territory.objects.filter(path__startswith=cast.district.path)
+    matching = visible.filter(code__startswith=cast.district.code[:6])
+    assert matching.count() > 2
+
+    plain = client.get("/core/territories/").content.decode()
+    assert f'data-testid="count-hint">共 {visible.count()} 条<' in plain
+    searched = client.get("/core/territories/", {"q": cast.district.code[:6]}).content.decode()
+    hint = searched.split('data-testid="count-hint">', 1)[1].split("<", 1)[0]
+    assert hint.startswith(("约 ", "超过 2 条")), hint
 
 
 # --- phone cards -----------------------------------------------------------------------------------------

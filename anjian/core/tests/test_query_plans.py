@@ -31,7 +31,8 @@ def load_hazards(cast):
         )
         for i in range(20)
     ]
-    units = [u.pk for u in other] + [cast.enterprise_a.pk, cast.enterprise_b.pk]
+    # Our two towns hold 0.5 % of the hazards each (500 rows), like a town of a province.
+    units = [u.pk for u in other] * 10 + [cast.enterprise_a.pk, cast.enterprise_b.pk]
     town_b_unit = cast.enterprise_b.pk
     with connection.cursor() as cursor:
         cursor.execute(
@@ -93,6 +94,20 @@ def test_selective_filters_use_their_index(cast, client_for):
         assert any(index in page for index in indexes), f"{who} {url}\n{page}"
         for plan in plans:
             assert BACKWARD_PK not in plan and SEQ_SCAN not in plan, (who, url, plan)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_towns_plain_list_reads_the_newest_from_the_index_alone(cast, client_for):
+    """No filter at all, in a town (0.5 % of the hazards): the page's ids come from the index on territory path
+    then id, without reading the town's rows from the table (at 10M hazards a town's 24,000 rows took 100 ms)
+    and without walking the primary key backwards. Vacuumed first, as autovacuum keeps a real table, so that
+    PostgreSQL knows the pages are all visible (outside a transaction: this test empties the database after)."""
+    load_hazards(cast)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE hazards_hazard")
+    page = page_plans(client_for(cast.town_b_user), "/hazards/")[0]
+    assert "Index Only Scan using hazard_scope_id_idx" in page, page
+    assert BACKWARD_PK not in page and SEQ_SCAN not in page, page
 
 
 def test_enterprise_name_search_is_an_id_lookup_not_a_join(cast, client_for):

@@ -171,7 +171,9 @@ def test_server_errors_keep_their_traceback():
 
 
 def test_a_refusal_is_rewritten_once_when_several_handlers_filter_it():
-    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Forbidden: %s", ("/x/",), None)
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Forbidden: %s", ("/x/",), None
+    )
     record.status_code = 403
     for _ in range(3):  # console handler, file handler, test capture …
         assert OneLineRefusals().filter(record)

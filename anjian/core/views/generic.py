@@ -17,7 +17,7 @@ from django.views import View
 from .. import export_jobs
 from ..audit import history_for
 from ..exports import ExportTable
-from ..pagination import CountHint, count_hint, keyset_page
+from ..pagination import EXACT_COUNT_LIMIT, SEARCH_COUNT_LIMIT, CountHint, count_hint, keyset_page
 from ..permissions import has_perm
 from ..scope import ensure_in_scope, restrict
 from ..tables import Card, Cells
@@ -113,7 +113,9 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
         if page.is_first and not page.has_next:
             total = CountHint(len(page.items), exact=True)  # all rows are on this page: no query
         else:
-            total = count_hint(queryset)
+            total = count_hint(
+                queryset, SEARCH_COUNT_LIMIT if request.GET.get("q", "").strip() else EXACT_COUNT_LIMIT
+            )
         context = {
             "title": self.title,
             "filterset": filterset,

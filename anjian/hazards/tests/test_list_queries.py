@@ -1,5 +1,7 @@
 """The hazard list runs a fixed number of queries whatever the number of rows and filters (no N+1)."""
 
+from django.db import connection
+
 from anjian.hazards.tests.conftest import make_hazard
 
 FILTERS = [
@@ -27,8 +29,10 @@ def test_hazard_list_queries_do_not_grow_with_rows(cast, client_for, django_asse
         make_hazard(cast, enterprise=cast.enterprise_b, status="registered")
     for params in FILTERS:
         params = {k: (str(cast.hazchem.pk) if v == "{sector}" else v) for k, v in params.items()}
-        # More rows than a page: + the bounded count and, at most, the planner's estimate.
-        with django_assert_max_num_queries(counts[str(params)] + 2) as captured:
+        # More rows than a page: + the bounded count and, at most, the planner's estimate; on PostgreSQL the
+        # count has a time budget, set and reset in a savepoint of the test's transaction (4 statements).
+        budget = 4 if connection.vendor == "postgresql" else 0
+        with django_assert_max_num_queries(counts[str(params)] + 2 + budget) as captured:
             response = client.get("/hazards/", params)
         assert response.status_code == 200
         assert not [q for q in captured.captured_queries if "DISTINCT" in q["sql"]]

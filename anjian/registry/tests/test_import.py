@@ -162,7 +162,7 @@ def _many_units(cast, n):
     through = Enterprise.sectors.through
     ids = Enterprise.objects.filter(name__startswith="批量单位").values_list("pk", flat=True)
     through.objects.bulk_create([through(enterprise_id=pk, sector_id=cast.hazchem.pk) for pk in ids])
-    for unit in Enterprise.objects.filter(name__startswith="批量单位")[:5]:
+    for unit in Enterprise.objects.filter(name__startswith="批量单位").order_by("-id")[:5]:  # on the first page
         make_listing(unit, date.today())
 
 
