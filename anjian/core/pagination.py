@@ -116,18 +116,22 @@ class CountHint:
         return f"超过 {self.count:,} 条"
 
 
-def count_hint(queryset, limit: int = EXACT_COUNT_LIMIT) -> CountHint:
+def count_hint(queryset, limit: int = EXACT_COUNT_LIMIT, at_least: int = 0) -> CountHint:
     """Counts at most `limit` + 1 rows (COUNT over a LIMIT subquery), so the cost is bounded however big the
     table. Past the limit: PostgreSQL's row estimate for this very query (EXPLAIN, not run), rounded; where
-    there is no estimate, or it is below what was counted, only "more than `limit`" is known."""
+    there is no estimate, or it is below what was counted, only "more than `limit`" is known. On PostgreSQL the
+    count has a time budget (COUNT_BUDGET_MS); past it, the estimate, or "more than `at_least`" (the rows the
+    page shows) when the estimate is lower."""
     queryset = queryset.order_by()
     # Only the keys: annotations the list shows (e.g. an EXISTS per row) would be computed for every counted row.
     counted = _counted_in_time(queryset.values("pk")[: limit + 1])
     if counted is not None and counted <= limit:
         return CountHint(counted, exact=True)
     estimate = _planner_estimate(queryset)
-    if counted is None:  # out of time: the planner's estimate is all there is
-        return CountHint(_round(max(estimate or 0, 1)), exact=False, estimated=True)
+    if counted is None:  # out of time: the planner's estimate, unless it is below what the page already shows
+        if estimate is not None and estimate > at_least:
+            return CountHint(_round(estimate), exact=False, estimated=True)
+        return CountHint(at_least, exact=False)
     if estimate is not None and estimate > limit:
         return CountHint(_round(estimate), exact=False, estimated=True)
     return CountHint(limit, exact=False)

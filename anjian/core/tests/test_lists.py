@@ -123,6 +123,9 @@ def test_a_count_that_takes_too_long_gives_way_to_the_estimate(cast, monkeypatch
     # The request goes on in its transaction, with its own timeout.
     assert _statement_timeout() == before
     assert Territory.objects.filter(pk=cast.district.pk).exists()
+    # An estimate below what the page already shows is not believed.
+    monkeypatch.setattr(pagination, "_planner_estimate", lambda queryset: 3)
+    assert str(count_hint(slow, limit=1000, at_least=50)) == "超过 50 条"
 
 
 def test_a_count_in_time_is_exact_and_leaves_the_timeout_as_it_was(cast):

@@ -114,7 +114,9 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
             total = CountHint(len(page.items), exact=True)  # all rows are on this page: no query
         else:
             total = count_hint(
-                queryset, SEARCH_COUNT_LIMIT if request.GET.get("q", "").strip() else EXACT_COUNT_LIMIT
+                queryset,
+                SEARCH_COUNT_LIMIT if request.GET.get("q", "").strip() else EXACT_COUNT_LIMIT,
+                at_least=len(page.items),
             )
         context = {
             "title": self.title,
