@@ -212,7 +212,7 @@ def _related_labels(instances, fields) -> dict:
         if not field.is_relation:
             continue
         attname, cache_name = field.attname, field.cache_name
-        values = {values.get(attname) for values in dicts} - {None, ""}
+        values = {row.get(attname) for row in dicts} - {None, ""}
         for instance in holding:
             cached = instance._state.fields_cache.get(cache_name)
             raw = instance.__dict__.get(attname)
