@@ -8,6 +8,7 @@ per option).
 
 import contextlib
 import hashlib
+from dataclasses import replace
 
 import django_filters
 from django import forms
@@ -22,7 +23,7 @@ from drf_spectacular.utils import extend_schema_field
 from .forms import ChipCheckboxes, ChipRadios, ChipsMixin, YesNoAllSelect
 from .models import AuditEntry, Organisation, OrganisationKind, Sector, Territory, TerritoryKind, User
 from .roles import Role
-from .scope import restrict, scope_for
+from .scope import restrict, scope_for, scope_q
 
 ALL = "全部"
 # A single-choice status with at most this many values is shown as chips; longer lists stay a drop-down.
@@ -300,16 +301,19 @@ class SearchFilterMixin(FilterSet):
 
 def related_search_q(model, fk_name: str, fields: list[str], value: str, user=None) -> Q:
     """Rows whose `fk_name` points to a record with `value` in one of `fields`: by id, without a join. With
-    `user`, only related records in the user's territory are looked at (a town's units, not a province's million:
+    `user`, only related records in the user's territory (or their own unit) are looked at (a town's units, not a province's million:
     a two-character word, which no trigram index serves, is then matched against a few hundred names)."""
     fk = model._meta.get_field(fk_name)
     match = Q()
     for field in fields:
         match |= Q(**{f"{field}__icontains": value})
     related = fk.related_model._default_manager.filter(match)
-    territory_path = scope_for(user).territory_path if user is not None else None
-    if territory_path and any(f.name == "territory_path" for f in fk.related_model._meta.concrete_fields):
-        related = related.filter(territory_path__startswith=territory_path)
+    if user is not None:
+        # The user's territory (or own unit) only, not their sectors: a hazard in a department's sectors may
+        # belong to a unit registered under other sectors.
+        in_scope = scope_q(fk.related_model, replace(scope_for(user), sector_ids=None))
+        if in_scope is not None:
+            related = related.filter(in_scope)
     matching = related.order_by().values_list("pk", flat=True)
     ids = list(matching[: MAX_RELATED_SEARCH_IDS + 1])
     if len(ids) > MAX_RELATED_SEARCH_IDS:

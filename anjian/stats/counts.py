@@ -19,6 +19,7 @@ them (`territory_moved`).
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
+from operator import attrgetter
 
 from django.apps import apps
 from django.db import connection, transaction
@@ -171,7 +172,8 @@ def hazard_deleted(sender, instance, **kwargs) -> None:
 def record_new_hazards(hazards) -> None:
     """Count hazards that were inserted without save() (bulk_create by an importer or a generator). Call it in
     the transaction of the insert, once per hazard."""
-    apply(Counter(key_of(h) for h in hazards))
+    columns_of = attrgetter(*HAZARD_KEY_COLUMNS)
+    record_new_hazard_columns(Counter(map(columns_of, hazards)))
 
 
 def record_new_hazard_columns(counts: Counter) -> None:
