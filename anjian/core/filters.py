@@ -22,8 +22,10 @@ from drf_spectacular.utils import extend_schema_field
 
 from .forms import ChipCheckboxes, ChipRadios, ChipsMixin, YesNoAllSelect
 from .models import AuditEntry, Organisation, OrganisationKind, Sector, Territory, TerritoryKind, User
+from .pagination import first_within_budget
 from .roles import Role
 from .scope import restrict, scope_for, scope_q
+from .search import contains_q
 
 ALL = "全部"
 # A single-choice status with at most this many values is shown as chips; longer lists stay a drop-down.
@@ -273,6 +275,8 @@ class TerritoryFilterMixin(FilterSet):
 # list is filtered by its own indexed foreign key instead of being joined to the related table on every row. Past
 # this many matches the ids stay a subquery (still no join).
 MAX_RELATED_SEARCH_IDS = 1000
+# The related lookup's first try (core.pagination.first_within_budget): the related table is the smaller one.
+RELATED_SEARCH_BUDGET_MS = 100
 
 
 class SearchFilterMixin(FilterSet):
@@ -293,20 +297,21 @@ class SearchFilterMixin(FilterSet):
             if rest and "__" not in rest and queryset.model._meta.get_field(head).many_to_one:
                 related.setdefault(head, []).append(rest)
             else:
-                q |= Q(**{f"{field}__icontains": value})
+                q |= contains_q(queryset.model, field, value)
         for head, fields in related.items():
             q |= related_search_q(queryset.model, head, fields, value, getattr(self.request, "user", None))
         return queryset.filter(q)
 
 
 def related_search_q(model, fk_name: str, fields: list[str], value: str, user=None) -> Q:
-    """Rows whose `fk_name` points to a record with `value` in one of `fields`: by id, without a join. With
-    `user`, only related records in the user's territory (or their own unit) are looked at (a town's units, not a province's million:
-    a two-character word, which no trigram index serves, is then matched against a few hundred names)."""
+    """Rows whose `fk_name` points to a record with `value` in one of `fields`: by the ids of the matching
+    records (up to MAX_RELATED_SEARCH_IDS; more, and the name is checked over the join). With `user`, only
+    related records in the user's territory (or their own unit) are looked at: a town's units, not a province's
+    million."""
     fk = model._meta.get_field(fk_name)
     match = Q()
     for field in fields:
-        match |= Q(**{f"{field}__icontains": value})
+        match |= contains_q(fk.related_model, field, value)
     related = fk.related_model._default_manager.filter(match)
     if user is not None:
         # The user's territory (or own unit) only, not their sectors: a hazard in a department's sectors may
@@ -315,9 +320,17 @@ def related_search_q(model, fk_name: str, fields: list[str], value: str, user=No
         if in_scope is not None:
             related = related.filter(in_scope)
     matching = related.order_by().values_list("pk", flat=True)
-    ids = list(matching[: MAX_RELATED_SEARCH_IDS + 1])
-    if len(ids) > MAX_RELATED_SEARCH_IDS:
-        return Q(**{f"{fk.attname}__in": matching})
+    ids = first_within_budget(
+        related.db, lambda: list(matching[: MAX_RELATED_SEARCH_IDS + 1]), budget_ms=RELATED_SEARCH_BUDGET_MS
+    )
+    if ids is None or len(ids) > MAX_RELATED_SEARCH_IDS:
+        # A name common in the user's territory (or too common to list in time): checked on each row through the
+        # join, so that the newest rows are read first and matches found at once. Collecting all the matching
+        # ids first would read most of the related table on every request.
+        joined = Q()
+        for field in fields:
+            joined |= contains_q(fk.related_model, field, value, through=fk_name)
+        return joined
     return Q(**{f"{fk.attname}__in": ids}) if ids else Q(pk__in=[])
 
 

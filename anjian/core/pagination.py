@@ -15,12 +15,19 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import OperationalError, connections, transaction
 from django.db.models import Model, Q
 
+from .search import index_first
+
 
 @dataclass
 class KeysetPage:
     items: list
     next_cursor: str | None
     is_first: bool
+    # A search answered through its index first (search_page): how many matches it saw, up to
+    # SEARCH_COUNT_LIMIT + 1, so the list needs no count query of its own.
+    matches_seen: int | None = None
+    # A search that found no plan within its time budget: the page is empty and asks for a narrower search.
+    too_broad: bool = False
 
     @property
     def has_next(self) -> bool:
@@ -72,6 +79,24 @@ def after_q(ordering: tuple[str, ...], values: list) -> Q:
     return q
 
 
+def _ordered_after(queryset, ordering: tuple[str, ...], cursor: str | None):
+    ordered = queryset.order_by(*ordering)
+    if cursor:
+        ordered = ordered.filter(after_q(ordering, decode_cursor(cursor, len(ordering))))
+    return ordered
+
+
+def _page_from_rows(
+    rows: list, ordering: tuple[str, ...], cursor: str | None, size: int, **extra
+) -> KeysetPage:
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        next_cursor = encode_cursor([_field_value(last, name.lstrip("-")) for name in ordering])
+    return KeysetPage(items=rows, next_cursor=next_cursor, is_first=not cursor, **extra)
+
+
 def keyset_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: int) -> KeysetPage:
     """One page of `queryset` in `ordering`, after `cursor`.
 
@@ -80,17 +105,94 @@ def keyset_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: i
     answered from an index alone (e.g. the overdue partial indexes, hazards 0010): the planner then picks the
     index that matches the filter instead of walking the primary key backwards through every row of a big
     table in search of matches that may not exist (a town without any overdue hazard)."""
-    ordered = queryset.order_by(*ordering)
-    if cursor:
-        ordered = ordered.filter(after_q(ordering, decode_cursor(cursor, len(ordering))))
-    page_ids = ordered.values("pk")[: size + 1]
+    page_ids = _ordered_after(queryset, ordering, cursor).values("pk")[: size + 1]
     rows = list(queryset.filter(pk__in=page_ids).order_by(*ordering))
-    next_cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
-        last = rows[-1]
-        next_cursor = encode_cursor([_field_value(last, name.lstrip("-")) for name in ordering])
-    return KeysetPage(items=rows, next_cursor=next_cursor, is_first=not cursor)
+    return _page_from_rows(rows, ordering, cursor, size)
+
+
+# --- text searches on PostgreSQL ---------------------------------------------------------------------------
+# The planner answers a search page by reading the newest rows first and checking each against the words: a
+# common word is found at once. It believes the words and the user's scope independent, so for a word that is
+# rare *in that scope* (a construction word searched by a department whose sectors hardly use it) the same plan
+# walks the whole table (32 s at 10M hazards). The natural plan gets SEARCH_PAGE_BUDGET_MS; past it, the
+# matches are collected through the trigram indexes first and sorted (fast exactly when matches are few), within
+# SEARCH_FALLBACK_BUDGET_MS; past that too, the search is too broad for its scope (a rare two-character word,
+# which no trigram serves, over a province) and the user is asked to narrow it.
+SEARCH_PAGE_BUDGET_MS = 150
+SEARCH_FALLBACK_BUDGET_MS = 1_500
+
+
+def search_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: int) -> KeysetPage:
+    """keyset_page for a filtered text search, with the fallbacks above (PostgreSQL; elsewhere keyset_page)."""
+    limit = max(size, SEARCH_COUNT_LIMIT) + 1
+    found = first_within_budget(
+        queryset.db,
+        lambda: keyset_page(queryset, ordering, cursor, size),
+        lambda: matches_first_ids(queryset, ordering, cursor, limit),
+    )
+    if found is None:
+        return KeysetPage(items=[], next_cursor=None, is_first=not cursor, too_broad=True)
+    if isinstance(found, KeysetPage):
+        return found
+    rows = list(queryset.filter(pk__in=found[: size + 1]).order_by(*ordering))
+    return _page_from_rows(rows, ordering, cursor, size, matches_seen=len(found))
+
+
+def first_within_budget(using: str, natural, index_first_work=None, budget_ms: int | None = None):
+    """A search's work: `natural()` within `budget_ms` (SEARCH_PAGE_BUDGET_MS); past it, `index_first_work()`
+    (or `natural()` again) with short words written for their indexes (core.search.index_first) within
+    SEARCH_FALLBACK_BUDGET_MS; None when that runs out too. Elsewhere than on PostgreSQL: natural()."""
+    if connections[using].vendor != "postgresql":
+        return natural()
+    result = within_budget(using, budget_ms or SEARCH_PAGE_BUDGET_MS, natural)
+    if result is not None:
+        return result
+    with index_first():
+        return within_budget(using, SEARCH_FALLBACK_BUDGET_MS, index_first_work or natural)
+
+
+def matches_first_ids(queryset, ordering: tuple[str, ...], cursor: str | None, limit: int) -> list:
+    """The first `limit` ids in `ordering` after `cursor`, planned as "all matches, then sort": the matching
+    query sits under OFFSET 0, which PostgreSQL plans on its own (it cannot walk an index in the page's order to
+    find them), so it collects the matches through the trigram indexes and sorts only those."""
+    fields = [name.lstrip("-") for name in ordering]
+    pk_name = queryset.model._meta.pk.name
+    pk_at = next((i for i, name in enumerate(fields) if name in ("pk", pk_name)), None)
+    if pk_at is None:
+        fields, pk_at = [*fields, "pk"], len(fields)
+    matching = _ordered_after(queryset, ordering, cursor).order_by().values_list(*fields)
+    sql, params = matching.query.sql_with_params()
+    order = ", ".join(
+        f"{i + 1} {'DESC' if name.startswith('-') else 'ASC'}" for i, name in enumerate(ordering)
+    )
+    with connections[queryset.db].cursor() as db_cursor:
+        db_cursor.execute(
+            f"SELECT * FROM ({sql} OFFSET 0) AS matches ORDER BY {order} LIMIT %s", [*params, limit]
+        )
+        return [row[pk_at] for row in db_cursor.fetchall()]
+
+
+def within_budget(using: str, budget_ms: int, work):
+    """work() on PostgreSQL with a statement_timeout of `budget_ms` for each of its statements; None when one
+    was cancelled. It runs in a savepoint, so the request's transaction carries on; the request's own timeout
+    is put back afterwards."""
+    connection = connections[using]
+    nested = connection.in_atomic_block
+    try:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
+                [f"{budget_ms}ms"],
+            )
+            previous = cursor.fetchone()[0]
+            result = work()
+            if nested:  # a released savepoint keeps the setting: the enclosing transaction gets its own back
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+            return result
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != "57014":  # query_canceled
+            raise
+        return None
 
 
 # --- "共 N 条" without COUNT(*) over a big table --------------------------------------------------------
@@ -116,7 +218,9 @@ class CountHint:
         return f"超过 {self.count:,} 条"
 
 
-def count_hint(queryset, limit: int = EXACT_COUNT_LIMIT, at_least: int = 0) -> CountHint:
+def count_hint(
+    queryset, limit: int = EXACT_COUNT_LIMIT, at_least: int = 0, budget_ms: int | None = None
+) -> CountHint:
     """Counts at most `limit` + 1 rows (COUNT over a LIMIT subquery), so the cost is bounded however big the
     table. Past the limit: PostgreSQL's row estimate for this very query (EXPLAIN, not run), rounded; where
     there is no estimate, or it is below what was counted, only "more than `limit`" is known. On PostgreSQL the
@@ -124,7 +228,7 @@ def count_hint(queryset, limit: int = EXACT_COUNT_LIMIT, at_least: int = 0) -> C
     page shows) when the estimate is lower."""
     queryset = queryset.order_by()
     # Only the keys: annotations the list shows (e.g. an EXISTS per row) would be computed for every counted row.
-    counted = _counted_in_time(queryset.values("pk")[: limit + 1])
+    counted = _counted_in_time(queryset.values("pk")[: limit + 1], budget_ms or COUNT_BUDGET_MS)
     if counted is not None and counted <= limit:
         return CountHint(counted, exact=True)
     estimate = _planner_estimate(queryset)
@@ -142,28 +246,15 @@ def count_hint(queryset, limit: int = EXACT_COUNT_LIMIT, at_least: int = 0) -> C
 COUNT_BUDGET_MS = 300
 
 
-def _counted_in_time(limited) -> int | None:
-    """COUNT of a LIMITed queryset; on PostgreSQL within COUNT_BUDGET_MS, None when it took longer (cancelled by
-    statement_timeout, in a savepoint so that the request's transaction carries on; the setting is put back)."""
-    connection = connections[limited.db]
-    if connection.vendor != "postgresql":
+# A search's count has less: its page already took part of the search's time (SEARCH_PAGE_BUDGET_MS).
+SEARCH_COUNT_BUDGET_MS = 100
+
+
+def _counted_in_time(limited, budget_ms: int) -> int | None:
+    """COUNT of a LIMITed queryset; on PostgreSQL within `budget_ms`, None when it took longer."""
+    if connections[limited.db].vendor != "postgresql":
         return limited.count()
-    nested = connection.in_atomic_block
-    try:
-        with transaction.atomic(using=limited.db), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
-                [f"{COUNT_BUDGET_MS}ms"],
-            )
-            previous = cursor.fetchone()[0]
-            counted = limited.count()
-            if nested:  # a released savepoint keeps the setting: the enclosing transaction gets its own back
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
-            return counted
-    except OperationalError as exc:
-        if getattr(exc.__cause__, "sqlstate", None) != "57014":  # query_canceled
-            raise
-        return None
+    return within_budget(limited.db, budget_ms, limited.count)
 
 
 def _planner_estimate(queryset) -> int | None:

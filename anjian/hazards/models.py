@@ -247,6 +247,9 @@ class ClauseSuggestion(models.Model):
 class Hazard(Audited):
     """One accident hazard found at one unit (16号令 第十条: register each hazard by grade)."""
 
+    # Searched with two-character words through the pair indexes (core.filters.contains_q, hazards 0014).
+    pair_search_fields = ("number", "description", "location")
+
     number = models.CharField("隐患编号", max_length=40, unique=True, editable=False)
     enterprise = models.ForeignKey(
         "registry.Enterprise", verbose_name="单位", on_delete=models.PROTECT, related_name="hazards"

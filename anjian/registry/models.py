@@ -60,6 +60,9 @@ ENTERPRISE_SCOPE = ScopeSpec(
 
 
 class Enterprise(Audited):
+    # Searched with two-character words through the pair indexes (core.filters.contains_q, registry 0007).
+    pair_search_fields = ("name", "credit_code")
+
     name = models.CharField("单位名称", max_length=200)
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
     territory = models.ForeignKey(

@@ -32,6 +32,10 @@ PAGES = [
     ("隐患列表（筛选：整改中·重大）", "/hazards/?status=rectifying&grade=major", None),
     ("隐患列表（逾期）", "/hazards/?is_overdue=true", None),
     ("隐患列表（搜索）", "/hazards/?q=灭火器", None),
+    # Two characters (no trigram: the pair index, core.search), and a construction word that a department for
+    # other sectors hardly ever finds (the natural plan would walk the whole table: core.pagination.search_page).
+    ("隐患列表（搜索两字词）", "/hazards/?q=电梯", None),
+    ("隐患列表（搜索“脚手架”）", "/hazards/?q=脚手架", None),
     ("隐患列表（下一页）", "next", None),
     ("隐患详情", "detail", None),
     ("隐患台账", "/hazards/ledger/", None),

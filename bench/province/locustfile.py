@@ -19,7 +19,7 @@ from locust.exception import StopUser
 
 PASSWORD = os.environ.get("PROVINCE_PASSWORD", "Anjian#2026bench")
 ACCOUNTS = json.loads(os.environ.get("PROVINCE_ACCOUNTS", "{}"))
-SEARCH_WORDS = ("灭火器", "疏散", "脚手架", "储罐", "电气线路", "有限空间")
+SEARCH_WORDS = ("灭火器", "疏散", "脚手架", "储罐", "电气线路", "有限空间", "电梯", "消防", "静电", "锅炉")
 STATUSES = ("registered", "rectifying", "reported")
 
 

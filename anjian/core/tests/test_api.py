@@ -1,7 +1,10 @@
 """API: the same permissions and scope as the pages; OpenAPI schema; Chinese errors."""
 
 import pytest
+from django.db import connection
+from rest_framework.pagination import CursorPagination
 
+from anjian.core import pagination
 from anjian.core.models import Organisation
 from anjian.core.testing import ONE_PER_ROLE
 
@@ -132,3 +135,41 @@ def test_whole_schema_generates_without_a_request(db, tmp_path):
         "/api/dashboard/",
     ):
         assert prefix in text, prefix
+
+
+def _slowed(function, seconds: float):
+    """`function` taking longer than any time budget (it sleeps only while one is set)."""
+
+    def slow(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(%s) WHERE current_setting('statement_timeout') <> '0'", [seconds])
+        return function(*args, **kwargs)
+
+    return slow
+
+
+def _all_pages(api, url) -> list[str]:
+    names = []
+    while url:
+        body = api.get(url).json()
+        names += [row["name"] for row in body["results"]]
+        url = body["next"]
+    return names
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")
+def test_api_search_whose_plan_runs_out_of_time_collects_its_matches_first(cast, api_for, monkeypatch):
+    api = api_for(cast.office)
+    url = f"/api/core/territories/?q={cast.district.code[:6]}&page_size=2"
+    expected = _all_pages(api, url)
+    assert len(expected) > 2
+
+    monkeypatch.setattr(pagination, "SEARCH_PAGE_BUDGET_MS", 20)
+    monkeypatch.setattr(CursorPagination, "paginate_queryset", _slowed(CursorPagination.paginate_queryset, 1))
+    # Every page's natural plan is cancelled; the matches collected first give the same rows in the same order.
+    assert _all_pages(api, url) == expected
+
+    monkeypatch.setattr(pagination, "matches_first_ids", _slowed(pagination.matches_first_ids, 1))
+    monkeypatch.setattr(pagination, "SEARCH_FALLBACK_BUDGET_MS", 20)
+    response = api.get(url)
+    assert response.status_code == 400 and "缩小范围" in response.json()["q"][0]

@@ -199,3 +199,145 @@ def test_list_html_has_a_card_per_row_for_phones(cast, client_for):
     rows = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0].count("<tr>")
     assert html.count('data-testid="object-card"') == rows > 0
     assert 'data-testid="filter-toggle"' in html  # on a phone the filters fold away behind one button
+
+
+# --- a search the planner gets wrong ------------------------------------------------------------------------
+def _page_rows(html: str) -> list[str]:
+    body = html.split('data-testid="object-table"', 1)[1].split("</tbody>", 1)[0]
+    return [row.split("</tr>", 1)[0] for row in body.split("<tr>")[2:]]
+
+
+def _next_url(html: str) -> str | None:
+    if 'data-testid="next-page"' not in html:
+        return None
+    return (
+        html.split('data-testid="next-page"', 1)[0]
+        .rsplit('href="', 1)[1]
+        .split('"', 1)[0]
+        .replace("&amp;", "&")
+    )
+
+
+def _slowed(function, seconds: float):
+    """`function` after a pg_sleep: a plan that takes longer than its budget."""
+
+    def slow(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(%s)", [seconds])
+        return function(*args, **kwargs)
+
+    return slow
+
+
+def _pages(client, url) -> list[list[str]]:
+    pages = []
+    while url:
+        html = client.get(url).content.decode()
+        pages.append(_page_rows(html))
+        url = _next_url(html)
+    return pages
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")
+def test_a_search_whose_plan_runs_out_of_time_collects_its_matches_first(
+    cast, client_for, settings, monkeypatch
+):
+    """The page's natural plan is cancelled at its budget; the matches are then collected first and sorted:
+    the same rows in the same order on every page (an ordering of two columns), counted without a query of
+    its own, and the request's transaction and timeout carry on."""
+    settings.ANJIAN = {**settings.ANJIAN, "LIST_PAGE_SIZE": 3}
+    client = client_for(cast.office)
+    url = f"/core/territories/?q={cast.district.code[:6]}"
+    expected = _pages(client, url)
+    timeout = _statement_timeout()
+    assert len(expected) > 1 and sum(map(len, expected)) > 3
+
+    monkeypatch.setattr(pagination, "SEARCH_PAGE_BUDGET_MS", 20)
+    monkeypatch.setattr(pagination, "keyset_page", _slowed(pagination.keyset_page, 1))
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get(url).content.decode()
+    assert any("OFFSET 0) AS matches" in q["sql"] for q in captured.captured_queries)
+    assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+    matching = Territory.objects.filter(
+        path__startswith=cast.district.path, code__icontains=cast.district.code[:6]
+    )
+    assert f'data-testid="count-hint">共 {matching.count()} 条<' in first
+    assert _pages(client, url) == expected
+    assert _statement_timeout() == timeout
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")
+def test_a_search_too_broad_for_its_scope_asks_to_narrow_it(cast, client_for, monkeypatch):
+    monkeypatch.setattr(pagination, "SEARCH_PAGE_BUDGET_MS", 20)
+    monkeypatch.setattr(pagination, "SEARCH_FALLBACK_BUDGET_MS", 20)
+    monkeypatch.setattr(pagination, "keyset_page", _slowed(pagination.keyset_page, 1))
+    monkeypatch.setattr(pagination, "matches_first_ids", _slowed(pagination.matches_first_ids, 1))
+    response = client_for(cast.office).get("/core/territories/", {"q": cast.district.code[:6]})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="search-too-broad"' in html and "缩小范围" in html
+    assert "没有符合条件的记录" in html and 'data-testid="count-hint"' not in html
+    # Without a search the same list is unaffected.
+    assert (
+        'data-testid="search-too-broad"'
+        not in client_for(cast.office).get("/core/territories/").content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("接地", {"配电箱未接地"}),  # two characters: the pair index on PostgreSQL
+        ("消防通道", {"消防通道堵塞"}),  # three or more: the trigram index
+        ("地", {"配电箱未接地"}),  # one: no index
+        ("ab", {"AB-12 号设备漏电"}),  # either case
+        ("B-1", {"AB-12 号设备漏电"}),
+        ("%", set()),  # a LIKE wildcard is a character like any other
+        ("_", set()),
+        ("电", {"配电箱未接地", "AB-12 号设备漏电"}),
+    ],
+)
+def test_a_search_finds_words_of_any_length(cast, client_for, word, expected):
+    from anjian.hazards.tests.conftest import make_hazard
+
+    descriptions = ["配电箱未接地", "消防通道堵塞", "AB-12 号设备漏电"]
+    for description in descriptions:
+        make_hazard(cast, description=description, location="车间")
+    html = client_for(cast.office).get("/hazards/", {"q": word}).content.decode()
+    assert {d for d in descriptions if d in html} == expected, word
+
+
+def test_a_two_character_unit_name_search_finds_the_units_hazards(cast, client_for):
+    from anjian.hazards.tests.conftest import make_hazard
+
+    hazard = make_hazard(cast, description="配电箱未接地")
+    name = cast.enterprise_a.name
+    pair = next(
+        name[i : i + 2] for i in range(len(name) - 1) if name[i : i + 2] not in cast.enterprise_b.name
+    )
+    html = client_for(cast.office).get("/hazards/", {"q": pair}).content.decode()
+    assert hazard.number in html
+
+
+@pytest.mark.parametrize("word_length", [2, 4])
+def test_a_unit_name_common_in_the_territory_is_checked_over_the_join(
+    cast, client_for, monkeypatch, word_length
+):
+    """More matching units than the id lookup lists: the name is checked on each row through the join instead
+    (no list of ids, no subquery over the unit table); the same hazards are found."""
+    from anjian.core import filters
+    from anjian.hazards.tests.conftest import make_hazard
+
+    hazard = make_hazard(cast, description="配电箱未接地")
+    other = make_hazard(cast, description="配电箱未接地", enterprise=cast.enterprise_b)
+    word = cast.enterprise_a.name[:word_length]
+    assert word not in cast.enterprise_b.name
+    monkeypatch.setattr(filters, "MAX_RELATED_SEARCH_IDS", 0)
+    with CaptureQueriesContext(connection) as captured:
+        html = client_for(cast.office).get("/hazards/", {"q": word}).content.decode()
+    assert hazard.number in html and other.number not in html
+    page = next(q["sql"] for q in captured if 'FROM "hazards_hazard"' in q["sql"])
+    assert (
+        'INNER JOIN "registry_enterprise"' in page
+        and '"registry_enterprise"."name"' in page.split(" WHERE ", 1)[1]
+    )

@@ -73,7 +73,12 @@ def page_plans(client, url) -> list[str]:
 
 
 OVERDUE = ("hazard_overdue_scope_id_idx", "hazard_overdue_id_idx")
-STATUS_GRADE = ("hazard_major_scope_id_idx", "hazard_status_scope_id_idx", "hazard_scope_status_idx")
+STATUS_GRADE = (
+    "hazard_major_scope_id_idx",
+    "hazard_major_status_id_idx",
+    "hazard_status_scope_id_idx",
+    "hazard_scope_status_idx",
+)
 # (who, URL, the indexes one of which the page's id subquery must use)
 CASES = [
     ("town_b_user", "/hazards/?is_overdue=true", OVERDUE),  # no overdue hazard in town B
@@ -123,3 +128,34 @@ def test_enterprise_name_search_is_an_id_lookup_not_a_join(cast, client_for):
     page = next(q["sql"] for q in captured.captured_queries if 'FROM "hazards_hazard"' in q["sql"])
     where = page.split(" WHERE ", 1)[1]
     assert "registry_enterprise" not in where and "DISTINCT" not in page
+
+
+def test_a_two_character_search_falls_back_to_the_pair_index(cast, rf):
+    """A two-character word has no trigram. Its natural plan reads rows newest first with STRPOS (never a trigram
+    index: that would be a full scan of the index); its fallback collects the matches through the index of the
+    doubled text."""
+    from anjian.core.pagination import matches_first_ids
+    from anjian.core.search import index_first
+    from anjian.hazards.filters import HazardFilter
+    from anjian.hazards.models import Hazard
+
+    load_hazards(cast)
+    request = rf.get("/hazards/", {"q": "静电"})
+    request.user = cast.outsider_office
+    queryset = HazardFilter(request.GET, queryset=Hazard.objects.all(), request=request).qs
+
+    def plan(sql: str, params=()) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql, params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    natural = plan(*queryset.order_by("-id").values("pk")[:51].query.sql_with_params())
+    assert "trgm_idx" not in natural and "pair_idx" not in natural and "strpos" in natural, natural
+    with index_first(), CaptureQueriesContext(connection) as captured:
+        ids = matches_first_ids(queryset, ("-id",), None, 1001)
+    assert len(ids) == 1
+    fallback = plan(
+        next(q["sql"] for q in captured.captured_queries if "AS matches" in q["sql"]).replace("%", "%%")
+    )
+    assert "hazard_description_pair_idx" in fallback, fallback
+    assert BACKWARD_PK not in fallback and SEQ_SCAN not in fallback, fallback

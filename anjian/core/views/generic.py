@@ -17,7 +17,15 @@ from django.views import View
 from .. import export_jobs
 from ..audit import history_for
 from ..exports import ExportTable
-from ..pagination import EXACT_COUNT_LIMIT, SEARCH_COUNT_LIMIT, CountHint, count_hint, keyset_page
+from ..pagination import (
+    EXACT_COUNT_LIMIT,
+    SEARCH_COUNT_BUDGET_MS,
+    SEARCH_COUNT_LIMIT,
+    CountHint,
+    count_hint,
+    keyset_page,
+    search_page,
+)
 from ..permissions import has_perm
 from ..scope import ensure_in_scope, restrict
 from ..tables import Card, Cells
@@ -107,16 +115,28 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
                 return redirect(export_jobs.start_export(request.user, self))
             return self.export(queryset)
         size = self.page_size or settings.ANJIAN["LIST_PAGE_SIZE"]
-        page = keyset_page(queryset, self.ordering, request.GET.get("cursor"), size)
+        searching = bool(request.GET.get("q", "").strip())
+        paginate = search_page if searching else keyset_page
+        page = paginate(queryset, self.ordering, request.GET.get("cursor"), size)
         columns = [c for c in self.columns if c.display]
         rows = [(obj, Cells(c.html(obj) for c in columns)) for obj in page.items]
-        if page.is_first and not page.has_next:
+        if page.too_broad:
+            total = None  # the page says why it is empty
+        elif page.is_first and not page.has_next:
             total = CountHint(len(page.items), exact=True)  # all rows are on this page: no query
+        elif page.is_first and page.matches_seen is not None:  # the search collected its matches already
+            seen = page.matches_seen
+            total = (
+                CountHint(seen, exact=True)
+                if seen <= SEARCH_COUNT_LIMIT
+                else CountHint(SEARCH_COUNT_LIMIT, False)
+            )
         else:
             total = count_hint(
                 queryset,
-                SEARCH_COUNT_LIMIT if request.GET.get("q", "").strip() else EXACT_COUNT_LIMIT,
+                SEARCH_COUNT_LIMIT if searching else EXACT_COUNT_LIMIT,
                 at_least=len(page.items),
+                budget_ms=SEARCH_COUNT_BUDGET_MS if searching else None,
             )
         context = {
             "title": self.title,
