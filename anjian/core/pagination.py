@@ -115,9 +115,10 @@ def keyset_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: i
 # common word is found at once. It believes the words and the user's scope independent, so for a word that is
 # rare *in that scope* (a construction word searched by a department whose sectors hardly use it) the same plan
 # walks the whole table (32 s at 10M hazards). The natural plan gets SEARCH_PAGE_BUDGET_MS; past it, the
-# matches are collected through the trigram indexes first and sorted (fast exactly when matches are few), within
-# SEARCH_FALLBACK_BUDGET_MS; past that too, the search is too broad for its scope (a rare two-character word,
-# which no trigram serves, over a province) and the user is asked to narrow it.
+# matches are collected through the search indexes first and sorted (fast exactly when matches are few; two-
+# character words switch to their pair indexes, core.search), within SEARCH_FALLBACK_BUDGET_MS; past that too,
+# the search is too broad for its scope (a one-character word, or a word very common in the province yet rare in
+# the user's scope) and the user is asked to narrow it.
 SEARCH_PAGE_BUDGET_MS = 150
 SEARCH_FALLBACK_BUDGET_MS = 1_500
 

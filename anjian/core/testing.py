@@ -250,3 +250,16 @@ def office_convert(content: bytes, suffix: str, target: str, tmp_path) -> bytes:
     )
     extension = target.split(":")[0]
     return (tmp_path / f"document.{extension}").read_bytes()
+
+
+def slowed_under_budget(function, seconds: float):
+    """`function`, taking `seconds` longer whenever a statement timeout is set (PostgreSQL): a plan that runs out
+    of its time budget (core.pagination.within_budget), while the same work outside a budget stays quick."""
+    from django.db import connection
+
+    def slow(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(%s) WHERE current_setting('statement_timeout') <> '0'", [seconds])
+        return function(*args, **kwargs)
+
+    return slow

@@ -6,7 +6,7 @@ from rest_framework.pagination import CursorPagination
 
 from anjian.core import pagination
 from anjian.core.models import Organisation
-from anjian.core.testing import ONE_PER_ROLE
+from anjian.core.testing import ONE_PER_ROLE, slowed_under_budget
 
 PAGE_AND_API = [
     ("/core/territories/", "/api/core/territories/"),
@@ -137,17 +137,6 @@ def test_whole_schema_generates_without_a_request(db, tmp_path):
         assert prefix in text, prefix
 
 
-def _slowed(function, seconds: float):
-    """`function` taking longer than any time budget (it sleeps only while one is set)."""
-
-    def slow(*args, **kwargs):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_sleep(%s) WHERE current_setting('statement_timeout') <> '0'", [seconds])
-        return function(*args, **kwargs)
-
-    return slow
-
-
 def _all_pages(api, url) -> list[str]:
     names = []
     while url:
@@ -165,11 +154,13 @@ def test_api_search_whose_plan_runs_out_of_time_collects_its_matches_first(cast,
     assert len(expected) > 2
 
     monkeypatch.setattr(pagination, "SEARCH_PAGE_BUDGET_MS", 20)
-    monkeypatch.setattr(CursorPagination, "paginate_queryset", _slowed(CursorPagination.paginate_queryset, 1))
+    monkeypatch.setattr(
+        CursorPagination, "paginate_queryset", slowed_under_budget(CursorPagination.paginate_queryset, 1)
+    )
     # Every page's natural plan is cancelled; the matches collected first give the same rows in the same order.
     assert _all_pages(api, url) == expected
 
-    monkeypatch.setattr(pagination, "matches_first_ids", _slowed(pagination.matches_first_ids, 1))
+    monkeypatch.setattr(pagination, "matches_first_ids", slowed_under_budget(pagination.matches_first_ids, 1))
     monkeypatch.setattr(pagination, "SEARCH_FALLBACK_BUDGET_MS", 20)
     response = api.get(url)
     assert response.status_code == 400 and "缩小范围" in response.json()["q"][0]

@@ -12,6 +12,7 @@ from anjian.core.models import Territory, User
 from anjian.core.pagination import CountHint, count_hint
 from anjian.core.roles import Role
 from anjian.core.tables import Column
+from anjian.core.testing import slowed_under_budget
 from anjian.core.views.generic import card_layout, cards
 
 pytestmark = pytest.mark.django_db
@@ -218,17 +219,6 @@ def _next_url(html: str) -> str | None:
     )
 
 
-def _slowed(function, seconds: float):
-    """`function` after a pg_sleep: a plan that takes longer than its budget."""
-
-    def slow(*args, **kwargs):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_sleep(%s)", [seconds])
-        return function(*args, **kwargs)
-
-    return slow
-
-
 def _pages(client, url) -> list[list[str]]:
     pages = []
     while url:
@@ -253,7 +243,7 @@ def test_a_search_whose_plan_runs_out_of_time_collects_its_matches_first(
     assert len(expected) > 1 and sum(map(len, expected)) > 3
 
     monkeypatch.setattr(pagination, "SEARCH_PAGE_BUDGET_MS", 20)
-    monkeypatch.setattr(pagination, "keyset_page", _slowed(pagination.keyset_page, 1))
+    monkeypatch.setattr(pagination, "keyset_page", slowed_under_budget(pagination.keyset_page, 1))
     with CaptureQueriesContext(connection) as captured:
         first = client.get(url).content.decode()
     assert any("OFFSET 0) AS matches" in q["sql"] for q in captured.captured_queries)
@@ -270,8 +260,8 @@ def test_a_search_whose_plan_runs_out_of_time_collects_its_matches_first(
 def test_a_search_too_broad_for_its_scope_asks_to_narrow_it(cast, client_for, monkeypatch):
     monkeypatch.setattr(pagination, "SEARCH_PAGE_BUDGET_MS", 20)
     monkeypatch.setattr(pagination, "SEARCH_FALLBACK_BUDGET_MS", 20)
-    monkeypatch.setattr(pagination, "keyset_page", _slowed(pagination.keyset_page, 1))
-    monkeypatch.setattr(pagination, "matches_first_ids", _slowed(pagination.matches_first_ids, 1))
+    monkeypatch.setattr(pagination, "keyset_page", slowed_under_budget(pagination.keyset_page, 1))
+    monkeypatch.setattr(pagination, "matches_first_ids", slowed_under_budget(pagination.matches_first_ids, 1))
     response = client_for(cast.office).get("/core/territories/", {"q": cast.district.code[:6]})
     assert response.status_code == 200
     html = response.content.decode()
