@@ -139,13 +139,13 @@ def search_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: i
     return _page_from_rows(rows, ordering, cursor, size, matches_seen=len(found))
 
 
-def first_within_budget(using: str, natural, index_first_work=None, budget_ms: int | None = None):
-    """A search's work: `natural()` within `budget_ms` (SEARCH_PAGE_BUDGET_MS); past it, `index_first_work()`
-    (or `natural()` again) with short words written for their indexes (core.search.index_first) within
-    SEARCH_FALLBACK_BUDGET_MS; None when that runs out too. Elsewhere than on PostgreSQL: natural()."""
+def first_within_budget(using: str, natural, index_first_work=None):
+    """A search's work: `natural()` within SEARCH_PAGE_BUDGET_MS; past it, `index_first_work()` (or `natural()`
+    again) with short words written for their indexes (core.search.index_first) within SEARCH_FALLBACK_BUDGET_MS;
+    None when that runs out too. Elsewhere than on PostgreSQL: natural()."""
     if connections[using].vendor != "postgresql":
         return natural()
-    result = within_budget(using, budget_ms or SEARCH_PAGE_BUDGET_MS, natural)
+    result = within_budget(using, SEARCH_PAGE_BUDGET_MS, natural)
     if result is not None:
         return result
     with index_first():
@@ -220,19 +220,24 @@ class CountHint:
 
 
 def count_hint(
-    queryset, limit: int = EXACT_COUNT_LIMIT, at_least: int = 0, budget_ms: int | None = None
+    queryset,
+    limit: int = EXACT_COUNT_LIMIT,
+    at_least: int = 0,
+    budget_ms: int | None = None,
+    estimate: bool = True,
 ) -> CountHint:
     """Counts at most `limit` + 1 rows (COUNT over a LIMIT subquery), so the cost is bounded however big the
     table. Past the limit: PostgreSQL's row estimate for this very query (EXPLAIN, not run), rounded; where
     there is no estimate, or it is below what was counted, only "more than `limit`" is known. On PostgreSQL the
     count has a time budget (COUNT_BUDGET_MS); past it, the estimate, or "more than `at_least`" (the rows the
-    page shows) when the estimate is lower."""
+    page shows) when the estimate is lower. `estimate=False`: never the planner's estimate (a text search's is
+    a guess: PostgreSQL cannot tell how many descriptions hold a word)."""
     queryset = queryset.order_by()
     # Only the keys: annotations the list shows (e.g. an EXISTS per row) would be computed for every counted row.
     counted = _counted_in_time(queryset.values("pk")[: limit + 1], budget_ms or COUNT_BUDGET_MS)
     if counted is not None and counted <= limit:
         return CountHint(counted, exact=True)
-    estimate = _planner_estimate(queryset)
+    estimate = _planner_estimate(queryset) if estimate else None
     if counted is None:  # out of time: the planner's estimate, unless it is below what the page already shows
         if estimate is not None and estimate > at_least:
             return CountHint(_round(estimate), exact=False, estimated=True)
@@ -247,8 +252,9 @@ def count_hint(
 COUNT_BUDGET_MS = 300
 
 
-# A search's count has less: its page already took part of the search's time (SEARCH_PAGE_BUDGET_MS).
-SEARCH_COUNT_BUDGET_MS = 100
+# A search's count has less: its page already took part of the search's time (SEARCH_PAGE_BUDGET_MS), and counting
+# 1,000 matches of a common word reads as many table pages (100 ms and more for a city at 10M hazards).
+SEARCH_COUNT_BUDGET_MS = 30
 
 
 def _counted_in_time(limited, budget_ms: int) -> int | None:

@@ -137,6 +137,7 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
                 SEARCH_COUNT_LIMIT if searching else EXACT_COUNT_LIMIT,
                 at_least=len(page.items),
                 budget_ms=SEARCH_COUNT_BUDGET_MS if searching else None,
+                estimate=not searching,
             )
         context = {
             "title": self.title,
