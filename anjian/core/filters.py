@@ -274,7 +274,7 @@ class TerritoryFilterMixin(FilterSet):
 
 # A search of a related record's fields (e.g. "enterprise__name") looks up the matching related ids first, so the
 # list is filtered by its own indexed foreign key instead of being joined to the related table on every row. Past
-# this many matches the ids stay a subquery (still no join).
+# this many matches the word is common among the related names, and it is checked over the join instead.
 MAX_RELATED_SEARCH_IDS = 1000
 # How long the related lookup may take on PostgreSQL (through the search indexes); past it the word is common among
 # the related names, and the join below serves it better.
