@@ -210,6 +210,8 @@ def main():
                 request(clients["office"], args.profile)
             profiler.disable()
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.lines)
+            if os.environ.get("BENCH_PROFILE_DUMP"):
+                profiler.dump_stats(os.environ["BENCH_PROFILE_DUMP"])
             return
         print(
             f"{'page':32} {'cpu p50':>8} {'cpu p95':>8} {'app p50':>8} {'app p95':>8} {'sql p50':>8} {'total p95':>9}"

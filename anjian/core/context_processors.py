@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .navigation import menu_for
+from .navigation import Menu, menu_for
 
 
 def shell(request):
@@ -8,5 +8,5 @@ def shell(request):
     authenticated = bool(user and user.is_authenticated)
     return {
         "site_name": settings.ANJIAN["SITE_NAME"],
-        "menu": menu_for(user) if authenticated else [],
+        "menu": menu_for(user) if authenticated else Menu(),
     }

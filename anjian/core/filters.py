@@ -17,11 +17,12 @@ from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .forms import ChipCheckboxes, ChipRadios, ChipsMixin, YesNoAllSelect
+from .markup import esc
 from .models import AuditEntry, Organisation, OrganisationKind, Sector, Territory, TerritoryKind, User
 from .pagination import within_budget
 from .roles import Role
@@ -112,14 +113,10 @@ def _has_groups(choices) -> bool:
 
 def _attrs(attrs: dict) -> str:
     """Django's attrs.html: in order, True as a bare name, False left out."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False and value is not None
-        ),
+    return "".join(
+        f" {esc(name)}" if value is True else f' {esc(name)}="{esc(value)}"'
+        for name, value in attrs.items()
+        if value is not False and value is not None
     )
 
 
@@ -131,14 +128,12 @@ class FilterSelect(forms.Select):
         if _has_groups(choices):
             return super().render(name, value, attrs, renderer)
         selected = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '\n  <option value="{}"{}>{}</option>\n',
-            ((str(v), " selected" if str(v) in selected else "", label) for v, label in choices),
+        options = "".join(
+            f'\n  <option value="{esc(v)}"{" selected" if v in selected else ""}>{esc(label)}</option>\n'
+            for v, label in ((str(v), label) for v, label in choices)
         )
-        return format_html(
-            '<select name="{}"{}>{}\n</select>', name, _attrs(self.build_attrs(self.attrs, attrs)), options
-        )
+        attributes = _attrs(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{esc(name)}"{attributes}>{options}\n</select>')  # every part escaped
 
 
 class FilterYesNoSelect(FilterSelect, YesNoAllSelect):
@@ -153,28 +148,21 @@ class FastChipsMixin:
         if _has_groups(choices):
             return super().render(name, value, attrs, renderer)
         final_attrs = self.build_attrs(self.attrs, attrs)
-        base_id = final_attrs.get("id", "")
+        base_id = esc(final_attrs.get("id", ""))
         selected = set(self.format_value(value))
-        chips = format_html_join(
-            "",
-            '<input type="{}" class="btn-check" name="{}" value="{}" id="{}" autocomplete="off"{}>'
-            '<label class="btn btn-sm btn-outline-primary chip" for="{}">{}</label>',
-            (
-                (
-                    self.input_type,
-                    name,
-                    str(v),
-                    f"{base_id}_{index}" if base_id else "",
-                    " checked" if str(v) in selected else "",
-                    f"{base_id}_{index}" if base_id else "",
-                    label,
-                )
+        kind, name = esc(self.input_type), esc(name)
+        chips = "".join(
+            f'<input type="{kind}" class="btn-check" name="{name}" value="{esc(v)}" id="{chip_id}" '
+            f'autocomplete="off"{" checked" if v in selected else ""}>'
+            f'<label class="btn btn-sm btn-outline-primary chip" for="{chip_id}">{esc(label)}</label>'
+            for v, label, chip_id in (
+                (str(v), label, f"{base_id}_{index}" if base_id else "")
                 for index, (v, label) in enumerate(choices)
-            ),
+            )
         )
         if base_id:
-            return format_html('<div class="chips" id="{}">{}</div>', base_id, chips)
-        return format_html('<div class="chips">{}</div>', chips)
+            return mark_safe(f'<div class="chips" id="{base_id}">{chips}</div>')  # every part escaped
+        return mark_safe(f'<div class="chips">{chips}</div>')
 
 
 class FilterChipCheckboxes(FastChipsMixin, ChipCheckboxes):

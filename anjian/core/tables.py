@@ -5,8 +5,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from .markup import esc
 
 
 def local_time(value: datetime.datetime) -> datetime.datetime:
@@ -78,13 +79,13 @@ class Column:
         elif isinstance(value, datetime.date):
             value = value.isoformat()  # 2026-12-01, as every other date of a list
         text = "" if value is None else ("是" if value is True else "否" if value is False else value)
-        text = conditional_escape(text)
+        text = esc(text)
         if self.badge:
             colour = self.badge(obj)
             if colour:
-                text = f'<span class="badge text-bg-{conditional_escape(colour)}">{text}</span>'
+                text = f'<span class="badge text-bg-{esc(colour)}">{text}</span>'
         if self.link and hasattr(obj, "get_absolute_url"):
-            text = f'<a href="{conditional_escape(obj.get_absolute_url())}">{text}</a>'
+            text = f'<a href="{esc(obj.get_absolute_url())}">{text}</a>'
         return mark_safe(text)  # every part above is escaped
 
 
@@ -92,17 +93,41 @@ class Cells(list):
     """A row's cells, written as <td>s by `{{ cells }}`: one template variable per row rather than one per cell."""
 
     def __html__(self) -> str:
-        return "".join(f"<td>{conditional_escape(cell)}</td>" for cell in self)
+        return "".join(f"<td>{esc(cell)}</td>" for cell in self)
 
     def __str__(self) -> str:
         return mark_safe(self.__html__())  # the template engine calls str() first
+
+
+class TableRows(list):
+    """A list page's (object, Cells) pairs, written by `{{ rows }}` as numbered <tr>s without a template node per
+    row; templates may still loop over the pairs."""
+
+    def __html__(self) -> str:
+        return "".join(
+            f'<tr><td class="text-muted small">{number}</td>{cells.__html__()}</tr>'
+            for number, (_obj, cells) in enumerate(self, 1)
+        )
+
+    def __str__(self) -> str:
+        return mark_safe(self.__html__())  # the template engine calls str() first
+
+
+class Cards(list):
+    """Phone cards, written by `{{ cards }}` one after the other."""
+
+    def __html__(self) -> str:
+        return "".join(card.__html__() for card in self)
+
+    def __str__(self) -> str:
+        return mark_safe(self.__html__())
 
 
 class Card(dict):
     """A phone card (core.views.generic.cards), written by `{{ card }}` without a template node per line."""
 
     def __html__(self) -> str:
-        e = conditional_escape
+        e = esc
         parts = [
             '<div class="card list-card mb-2" data-testid="object-card"><div class="card-body">'
             '<div class="d-flex justify-content-between align-items-start gap-2">'

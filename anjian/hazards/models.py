@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anjian.core.audit import Audited
+from anjian.core.reversing import object_url
 from anjian.core.scope import ScopeSpec
 
 
@@ -443,7 +444,7 @@ class Hazard(Audited):
         return f"{self.number} {self.description[:30]}"
 
     def get_absolute_url(self):
-        return reverse("hazards:hazard_detail", args=[self.pk])
+        return object_url("hazards:hazard_detail", self.pk)
 
     @property
     def is_major(self) -> bool:

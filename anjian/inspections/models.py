@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from anjian.core.audit import Audited
 from anjian.core.models import Organisation, Sector, Territory
+from anjian.core.reversing import object_url
 from anjian.core.scope import ScopeSpec
 from anjian.registry.models import RiskColour
 
@@ -312,7 +313,7 @@ class InspectionTask(models.Model):
         return f"{self.plan} · {self.enterprise}"
 
     def get_absolute_url(self):
-        return reverse("inspections:task_detail", args=[self.pk])
+        return object_url("inspections:task_detail", self.pk)
 
 
 class Inspection(Audited):

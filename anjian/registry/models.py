@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from anjian.core.audit import Audited
 from anjian.core.models import Organisation, Sector, Territory
+from anjian.core.reversing import object_url
 from anjian.core.scope import ScopeSpec
 
 from . import rules
@@ -135,7 +136,7 @@ class Enterprise(Audited):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("registry:enterprise_detail", args=[self.pk])
+        return object_url("registry:enterprise_detail", self.pk)
 
     # Fields that can move a unit to another key of the unit counts (anjian.stats.units).
     COUNTED_FIELDS = frozenset({"territory", "territory_id", "status", "risk_level"})

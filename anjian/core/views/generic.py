@@ -28,7 +28,7 @@ from ..pagination import (
 )
 from ..permissions import has_perm
 from ..scope import ensure_in_scope, restrict
-from ..tables import Card, Cells
+from ..tables import Card, Cards, Cells, TableRows
 
 EXPORT_CHUNK_ROWS = 2000
 
@@ -119,7 +119,7 @@ class ObjectListView(PermissionRequiredMixin, ScopedObjectMixin, View):
         paginate = search_page if searching else keyset_page
         page = paginate(queryset, self.ordering, request.GET.get("cursor"), size)
         columns = [c for c in self.columns if c.display]
-        rows = [(obj, Cells(c.html(obj) for c in columns)) for obj in page.items]
+        rows = TableRows((obj, Cells(c.html(obj) for c in columns)) for obj in page.items)
         if page.too_broad:
             total = None  # the page says why it is empty
         elif page.is_first and not page.has_next:
@@ -226,12 +226,12 @@ def card_layout(columns, card_fields: dict[str, str]) -> dict[str, int]:
     return layout
 
 
-def cards(columns, rows, card_fields: dict[str, str]) -> list[dict]:
+def cards(columns, rows, card_fields: dict[str, str]) -> Cards:
     layout = card_layout(columns, card_fields)
     if not layout:
-        return []
+        return Cards()
     others = [i for i in range(len(columns)) if i not in layout.values()]
-    result = []
+    result = Cards()
     for _obj, cells in rows:
         card = {part: cells[i] for part, i in layout.items()}
         if "deadline" in layout:
