@@ -95,18 +95,27 @@ class HazardSource:
 
 
 def hazard_source(
-    area: Area, period: Period | None = None, from_rows: bool = False, by_child: bool = False
+    area: Area,
+    period: Period | None = None,
+    from_rows: bool = False,
+    by_child: bool = False,
+    all_sectors: bool = False,
 ) -> HazardSource:
+    """Where the figures of `area` are summed from. `all_sectors=True`: the reader groups or filters by none of
+    sector, pending-basis flag and late month, so the rolled-up rows without them (HazardAreaRollup) answer when
+    the user sees every sector."""
     from anjian.hazards.models import Hazard
 
-    enterprise_only = area.user is not None and scope_for(area.user).enterprise_id is not None
+    scope = scope_for(area.user) if area.user is not None else None
+    enterprise_only = scope is not None and scope.enterprise_id is not None
     aligned = period is None or whole_months(period.start, period.end)
     if from_rows or enterprise_only or not aligned:
         return HazardSource(area.rows(Hazard.objects.all()), summary=False)
-    scope_path = scope_for(area.user).territory_path if area.user is not None else None
-    paths = (area.territory.path, scope_path)
+    paths = (area.territory.path, scope.territory_path if scope is not None else None)
+    # A sector-limited user's scope filters the rows' sector: only the tables that keep it can answer them.
+    every_sector = all_sectors and (scope is None or scope.sector_ids is None)
     return HazardSource(
-        area.rows(summary_rows(*paths, by_child=by_child)),
+        area.rows(summary_rows(*paths, by_child=by_child, area=every_sector)),
         summary=True,
         depth=summary_depth(*paths, by_child=by_child),
     )
@@ -178,18 +187,23 @@ def hazard_links(territory_id, period: Period, **extra) -> dict:
 
 
 def hazards_ready() -> bool:
-    return all(map(_model_ready, ("hazards.Hazard", "stats.HazardCount", "stats.HazardRollup")))
+    return all(
+        map(
+            _model_ready,
+            ("hazards.Hazard", "stats.HazardCount", "stats.HazardRollup", "stats.HazardAreaRollup"),
+        )
+    )
 
 
 def hazard_totals(area: Area, period: Period, from_rows: bool = False) -> dict:
-    source = hazard_source(area, period, from_rows)
+    source = hazard_source(area, period, from_rows, all_sectors=True)
     return _hazard_rates(source.queryset.aggregate(**_hazard_aggregates(source, period)))
 
 
 def hazards_by_town(area: Area, period: Period, children, from_rows: bool = False) -> list[dict]:
     if not children:
         return []
-    source = hazard_source(area, period, from_rows, by_child=True)
+    source = hazard_source(area, period, from_rows, by_child=True, all_sectors=True)
     groups = {
         r.pop("child"): r
         for r in source.queryset.order_by()
@@ -233,7 +247,7 @@ def hazards_by_sector(area: Area, period: Period, from_rows: bool = False) -> li
 def hazard_trend(area: Area, year: int, from_rows: bool = False) -> list[dict]:
     """整改率 and 销号率 of the hazards found in each month of the year (one query)."""
     period = Period.year(year)
-    source = hazard_source(area, period, from_rows)
+    source = hazard_source(area, period, from_rows, all_sectors=True)
     month = F("found_month__month") if source.summary else ExtractMonth("found_on")
     count = source.count
     rows = (
@@ -265,7 +279,7 @@ def hazard_trend(area: Area, year: int, from_rows: bool = False) -> list[dict]:
 def hazards_by_month(area: Area, period: Period, from_rows: bool = False) -> dict[date, dict]:
     """Hazards found per month of the period (first day of the month → found, found_major, rectified, closed):
     the dashboard's sparklines."""
-    source = hazard_source(area, period, from_rows)
+    source = hazard_source(area, period, from_rows, all_sectors=True)
     month = F("found_month") if source.summary else TruncMonth("found_on")
     count = source.count
     rows = (
@@ -309,7 +323,7 @@ def supervision_list(area: Area, limit: int = 50) -> list:
 
 
 def supervision_counts(area: Area, from_rows: bool = False) -> list[dict]:
-    source = hazard_source(area, None, from_rows)
+    source = hazard_source(area, None, from_rows, all_sectors=True)
     counts = dict(
         source.queryset.filter(status__in=HAZARD_OPEN, supervision_level__gt=0)
         .order_by()

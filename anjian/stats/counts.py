@@ -12,8 +12,9 @@ How each change reaches it, always inside the transaction of the change:
 Increments are atomic upserts (INSERT … ON CONFLICT (key) DO UPDATE SET n = n + excluded.n), applied in key
 order so two transactions touching the same keys lock them in the same order. The same SQL runs on PostgreSQL
 and SQLite (3.24+). Each increment also goes to the rows of HazardRollup (the key rolled up to the city, county
-and town above the hazard), which province and city pages read; a territory moved to another parent rebuilds
-them (`territory_moved`).
+and town above the hazard), which province and city pages read, and of HazardAreaRollup (the same without sector,
+pending-basis flag and late month: `area_key`); a territory moved to another parent rebuilds them
+(`territory_moved`).
 """
 
 from collections import Counter
@@ -27,7 +28,7 @@ from django.db.models import Case, Count, DateField, F, Q, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from .models import KEY_FIELDS, NOT_LATE, HazardCount, HazardRollup
+from .models import KEY_FIELDS, NOT_LATE, HazardAreaRollup, HazardCount, HazardRollup
 
 NOT_LATE_SQL = Value(NOT_LATE, output_field=DateField())
 
@@ -64,6 +65,11 @@ class Key:
     major_basis_pending: bool
     found_month: date
     late_month: date = NOT_LATE
+
+
+def area_key(key: Key) -> Key:
+    """The key of HazardAreaRollup: the same without sector, pending-basis flag and late month."""
+    return replace(key, sector=0, major_basis_pending=False, late_month=NOT_LATE)
 
 
 def month_of(day) -> date:
@@ -202,35 +208,38 @@ STORED_KEY = ("territory_id", *KEY_FIELDS[1:])
 
 
 def apply(deltas: Counter) -> None:
-    """Add each delta to its key's row, and to the rows of the key rolled up to each of ROLLUP_DEPTHS, creating
-    missing rows (a negative count on a created row means the table had drifted from the rows; `verify` reports
-    it and `rebuild` repairs it). Rows are locked in one order: the own-territory rows by key, then the rolled-up
-    rows by depth and key."""
+    """Add each delta to its key's row, and to the rows of the key rolled up to each of ROLLUP_DEPTHS (both
+    rolled-up tables), creating missing rows (a negative count on a created row means the table had drifted from
+    the rows; `verify` reports it and `rebuild` repairs it). Rows are locked in one order: the own-territory rows
+    by key, then the rolled-up rows by table, depth and key."""
     from anjian.core.models import Territory
 
     deltas = {k: n for k, n in deltas.items() if n}
     if not deltas:
         return
     paths = dict(Territory.objects.filter(pk__in={k.territory_id for k in deltas}).values_list("pk", "path"))
-    rolled = Counter()
+    rolled, area = Counter(), Counter()
     for key, n in deltas.items():
         for depth, ancestor, path in ancestors(paths.get(key.territory_id, "")):
-            rolled[(depth, ancestor, path, replace(key, territory_id=ancestor))] += n
+            rolled_key = replace(key, territory_id=ancestor)
+            rolled[(depth, ancestor, path, rolled_key)] += n
+            area[(depth, ancestor, path, area_key(rolled_key))] += n
     with transaction.atomic():
         _upsert(
             HazardCount._meta.db_table,
             [((), k.territory_id, paths.get(k.territory_id, ""), k, n) for k, n in sorted(deltas.items())],
         )
-        _upsert(
-            HazardRollup._meta.db_table,
-            [
-                ((depth,), territory, path, k, n)
-                for (depth, territory, path, k), n in sorted(
-                    rolled.items(), key=lambda item: (item[0][0], item[0][1], item[0][3])
-                )
-                if n
-            ],
-        )
+        for model, counted in ((HazardRollup, rolled), (HazardAreaRollup, area)):
+            _upsert(
+                model._meta.db_table,
+                [
+                    ((depth,), territory, path, k, n)
+                    for (depth, territory, path, k), n in sorted(
+                        counted.items(), key=lambda item: (item[0][0], item[0][1], item[0][3])
+                    )
+                    if n
+                ],
+            )
 
 
 def ancestors(path: str, depths=ROLLUP_DEPTHS):
@@ -371,13 +380,23 @@ def _rolled_up(count_model=None, territory_model=None) -> Counter:
     return expected
 
 
-def rebuild_rollups(count_model=None, rollup_model=None, territory_model=None) -> int:
-    """Replace the rolled-up rows by a recomputation from the own-territory rows (after `rebuild`, or after a
-    territory moved to another parent: its hazards now roll up to other ancestors). Returns the number of rows.
-    (Models: the historical ones, in a data migration.)"""
+def rebuild_rollups(count_model=None, rollup_model=None, territory_model=None, area_model=None) -> int:
+    """Replace the rolled-up rows (both tables) by a recomputation from the own-territory rows (after `rebuild`,
+    or after a territory moved to another parent: its hazards now roll up to other ancestors). Returns the number
+    of HazardRollup rows. (Models: the historical ones, in a data migration; `area_model=False` leaves
+    HazardAreaRollup alone.)"""
     rollup_model = rollup_model or HazardRollup
-    if connection.vendor == "postgresql":
-        return _rebuild_rollups_in_sql(count_model or HazardCount, rollup_model, territory_model)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            rows = _rebuild_rollups_in_sql(count_model or HazardCount, rollup_model, territory_model)
+        else:
+            rows = _rebuild_rollups_in_python(count_model, rollup_model, territory_model)
+        if area_model is not False:  # (not in the data migrations that ran before HazardAreaRollup existed)
+            rebuild_area_rollups(rollup_model, area_model)
+        return rows
+
+
+def _rebuild_rollups_in_python(count_model, rollup_model, territory_model) -> int:
     expected = _rolled_up(count_model, territory_model)
     with transaction.atomic():
         rollup_model._base_manager.all().delete()
@@ -439,6 +458,26 @@ def _rebuild_rollups_in_sql(count_model, rollup_model, territory_model=None) -> 
         return cursor.fetchone()[0]
 
 
+def rebuild_area_rollups(rollup_model=None, area_model=None) -> int:
+    """Replace HazardAreaRollup by HazardRollup summed over the columns it does not have (one INSERT … SELECT …
+    GROUP BY, the same SQL on PostgreSQL and SQLite). Returns the number of rows."""
+    rollups = (rollup_model or HazardRollup)._meta.db_table
+    table = (area_model or HazardAreaRollup)._meta.db_table
+    kept = "depth, territory_id, territory_path, grade, status, is_overdue, supervision_level, found_month"
+    ops = connection.ops
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            f"INSERT INTO {table} ({kept}, sector, major_basis_pending, late_month, n) "
+            f"SELECT {kept}, 0, %s, %s, SUM(n) FROM {rollups} GROUP BY {kept} HAVING SUM(n) <> 0",
+            [False, ops.adapt_datefield_value(NOT_LATE)],
+        )
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        return cursor.fetchone()[0]
+
+
 def territory_moved(sender, **kwargs) -> None:
     """A territory moved under another parent: its hazards roll up to other ancestors now."""
     rebuild_rollups()
@@ -450,13 +489,15 @@ class Difference:
     expected: int  # counted from the hazard rows (rolled up: from the own-territory rows)
     stored: int  # in the summary table
     depth: int | None = None  # None: an own-territory row; else the rolled-up depth (HazardRollup)
+    area: bool = False  # a row of HazardAreaRollup (no sector, pending flag or late month)
 
     def __str__(self):
         k = self.key
+        table = "分级汇总（不分行业）" if self.area else "分级汇总"
         where = (
             f"区划{k.territory_id}"
             if self.depth is None
-            else f"分级汇总（层级{self.depth}）区划{k.territory_id}"
+            else f"{table}（层级{self.depth}）区划{k.territory_id}"
         )
         late = f" 逾期月份={k.late_month:%Y-%m}" if k.late_month != NOT_LATE else ""
         return (
@@ -495,19 +536,32 @@ def verify() -> list[Difference]:
 
 
 def verify_rollups() -> list[Difference]:
-    """Rolled-up rows that differ from the sum of the own-territory rows under their ancestor (or from its path)."""
+    """Rolled-up rows (both tables) that differ from the sum of the own-territory rows under their ancestor (or
+    from its path)."""
     expected = _rolled_up()
-    stored = Counter()
-    rows = (
-        HazardRollup.objects.exclude(n=0)
-        .values_list("depth", "territory_path", *STORED_KEY, "n")
-        .iterator(chunk_size=5000)
-    )
-    for depth, path, *key, n in rows:
-        key = key_of_values(*key)
-        stored[(depth, key.territory_id, path, key)] += n
-    return [
-        Difference(full[3], expected.get(full, 0), stored.get(full, 0), depth=full[0])
-        for full in sorted(set(expected) | set(stored), key=lambda f: (f[0], f[3], f[2]))
-        if expected.get(full, 0) != stored.get(full, 0)
-    ]
+    expected_area = Counter()
+    for (depth, territory, path, key), n in expected.items():
+        expected_area[(depth, territory, path, area_key(key))] += n
+    differences = []
+    for model, wanted in ((HazardRollup, expected), (HazardAreaRollup, expected_area)):
+        stored = Counter()
+        rows = (
+            model.objects.exclude(n=0)
+            .values_list("depth", "territory_path", *STORED_KEY, "n")
+            .iterator(chunk_size=5000)
+        )
+        for depth, path, *key, n in rows:
+            key = key_of_values(*key)
+            stored[(depth, key.territory_id, path, key)] += n
+        differences += [
+            Difference(
+                full[3],
+                wanted.get(full, 0),
+                stored.get(full, 0),
+                depth=full[0],
+                area=model is HazardAreaRollup,
+            )
+            for full in sorted(set(wanted) | set(stored), key=lambda f: (f[0], f[3], f[2]))
+            if wanted.get(full, 0) != stored.get(full, 0)
+        ]
+    return differences

@@ -118,6 +118,37 @@ class HazardRollup(HazardKeyCount):
         return f"[{self.depth}] {self.territory_path} {self.sector} {self.grade} {self.status}: {self.n}"
 
 
+class HazardAreaRollup(HazardKeyCount):
+    """HazardRollup without the sector, the pending-basis flag and the late month (stored as 0, False and
+    NOT_LATE): the figures of an area over all its sectors — found, rectified, closed, open, overdue, major,
+    listed, per month. The province's dashboard sums its cities' rows on every open, and with those three columns
+    a city had ~14,000 rolled-up rows (192,000 for the province); without them a few hundred. Kept by the same
+    writes as HazardRollup (stats.counts.apply). Read only for users who see every sector (a sector-limited
+    user's scope filters `sector`, which these rows do not have: such a user is answered from HazardRollup)."""
+
+    depth = models.PositiveSmallIntegerField("汇总层级")
+
+    class Meta:
+        verbose_name = "隐患数量分级汇总（不分行业）"
+        verbose_name_plural = "隐患数量分级汇总（不分行业）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["depth", *KEY_FIELDS],
+                name="stats_hazardarearollup_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["depth", "territory_path", "found_month"],
+                opclasses=["int2_ops", "varchar_pattern_ops", "date_ops"],
+                name="stats_hazardarea_path_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"[{self.depth}] {self.territory_path} {self.grade} {self.status} {self.found_month}: {self.n}"
+
+
 class UnitCount(models.Model):
     """How many units (生产经营单位) of one status and risk colour a territory has: depth 0 counts a territory's own
     units, depths 1–3 (stats.units.ROLLUP_DEPTHS: city, county, town) the units under that ancestor. Dashboards

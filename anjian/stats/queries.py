@@ -34,17 +34,20 @@ def found_between_q(start: date | None, end: date | None) -> Q:
     return q
 
 
-def summary_rows(*paths: str | None, by_child: bool = True):
+def summary_rows(*paths: str | None, by_child: bool = True, area: bool = False):
     """The summary rows for sums under the deepest of `paths` (the user's scope, the page's territory): rolled up to
     that territory's own level for totals (`by_child=False`: a province page sums the province's rows), or to its
     children's level to group by child (a province page reads its cities' rows — tens of thousands instead of
     hundreds of thousands at province scale); the own-territory rows where that level is not rolled up (below a
-    town)."""
-    from .models import HazardCount, HazardRollup
+    town).
+
+    `area=True`: the figures read no sector, pending-basis flag or late month, and the reader sees every sector —
+    HazardAreaRollup answers (a few hundred rows per city instead of ~14,000)."""
+    from .models import HazardAreaRollup, HazardCount, HazardRollup
 
     depth = summary_depth(*paths, by_child=by_child)
     if depth is not None:
-        return HazardRollup.objects.filter(depth=depth)
+        return (HazardAreaRollup if area else HazardRollup).objects.filter(depth=depth)
     return HazardCount.objects.all()
 
 

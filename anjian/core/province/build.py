@@ -155,7 +155,7 @@ def rebuild_statistics(log) -> bool:
     with (
         connection.cursor() as cursor
     ):  # freshly filled: statistics for the planner now, not at autovacuum's pace
-        for label in ("stats.HazardCount", "stats.HazardRollup", "stats.UnitCount"):
+        for label in ("stats.HazardCount", "stats.HazardRollup", "stats.HazardAreaRollup", "stats.UnitCount"):
             cursor.execute(f'ANALYZE "{apps.get_model(label)._meta.db_table}"')
     log(f"隐患、单位数量汇总表（含分级汇总）已重建（{time.monotonic() - t:.1f} 秒）")
     return True

@@ -14,6 +14,7 @@ def fill(apps, schema_editor):
         count_model=apps.get_model("stats", "HazardCount"),
         rollup_model=apps.get_model("stats", "HazardRollup"),
         territory_model=apps.get_model("core", "Territory"),
+        area_model=False,  # created later (0006), filled there
     )
 
 

@@ -382,6 +382,36 @@ def test_a_drifted_rollup_is_reported_and_rebuilt(cast, capsys):
     assert counts.verify() == []
 
 
+def test_rows_without_sector_follow_every_change(cast):
+    from anjian.stats.models import NOT_LATE, HazardAreaRollup
+
+    hazard = make_hazard(cast, "registered", enterprise=cast.enterprise_a)
+    make_hazard(cast, "closed", enterprise=cast.enterprise_b)
+    city = cast.district.parent
+    rows = HazardAreaRollup.objects.filter(depth=1, territory=city)
+    assert sorted(rows.values_list("status", "n")) == [("closed", 1), ("registered", 1)]
+    assert set(rows.values_list("sector", "major_basis_pending", "late_month")) == {(0, False, NOT_LATE)}
+    hazard.grade = "major"
+    hazard.save()
+    assert sorted(rows.exclude(n=0).values_list("grade", "status", "n")) == [
+        ("general", "closed", 1),
+        ("major", "registered", 1),
+    ]
+    assert counts.verify() == []
+
+
+def test_a_drifted_rollup_without_sector_is_reported_and_rebuilt(cast):
+    from anjian.stats.models import HazardAreaRollup
+
+    make_hazard(cast, "registered")
+    HazardAreaRollup.objects.filter(depth=0).update(n=3)
+    differences = counts.verify()
+    assert [(d.depth, d.area, d.expected, d.stored) for d in differences] == [(0, True, 1, 3)]
+    assert "分级汇总（不分行业）（层级0）" in str(differences[0])
+    call_command("hazard_counts", "rebuild")
+    assert counts.verify() == []
+
+
 def test_a_town_moved_to_another_county_rolls_up_there(cast):
     make_hazard(cast, "registered", enterprise=cast.enterprise_a)
     assert (rolled(2, cast.district), rolled(2, cast.other_district)) == (1, 0)

@@ -233,7 +233,35 @@ def test_pages_count_hazards_from_the_summary_only(spread, client_for, url):
     assert response.status_code == 200
     assert _hazard_counting_queries(queries) == []
     # The district office's pages group by town: the counts rolled up to the towns answer them.
-    assert any("stats_hazardrollup" in q["sql"] for q in queries)
+    assert any("stats_hazardrollup" in q["sql"] or "stats_hazardarearollup" in q["sql"] for q in queries)
+
+
+def test_figures_over_every_sector_come_from_the_rows_without_sector(spread):
+    """The office sees every sector: totals, figures per town, trends and listings are summed from
+    HazardAreaRollup. A department limited to its sectors is answered from HazardRollup (its scope filters the
+    sector), with the same figures as its rows give (test_dashboard_figures_equal_the_row_aggregates)."""
+    district = Territory.objects.get(code="990102")
+    period = PERIODS[0]
+
+    def tables(user, read):
+        area = metrics.Area(district, user)
+        with CaptureQueriesContext(connection) as queries:
+            read(area)
+        sql = " ".join(q["sql"] for q in queries)
+        return {t for t in ("stats_hazardarearollup", "stats_hazardrollup") if f'"{t}"' in sql}
+
+    for read in (
+        lambda area: metrics.hazard_totals(area, period),
+        lambda area: metrics.hazards_by_town(area, period, area.children()),
+        lambda area: metrics.hazard_trend(area, YEAR),
+        lambda area: metrics.supervision_counts(area),
+    ):
+        assert tables(spread.office, read) == {"stats_hazardarearollup"}
+        assert tables(spread.inspector_other, read) == {"stats_hazardrollup"}
+    # Figures by sector need the sector.
+    assert tables(spread.office, lambda area: metrics.hazards_by_sector(area, period)) == {
+        "stats_hazardrollup"
+    }
 
 
 def test_ledger_by_unit_stays_on_the_rows(spread, client_for):
