@@ -7,10 +7,12 @@ The ordering must end with a unique field (the primary key) and its fields must 
 
 import base64
 import datetime
+import hashlib
 import json
 from dataclasses import dataclass
 
-from django.core.exceptions import BadRequest
+from django.core.cache import cache
+from django.core.exceptions import BadRequest, EmptyResultSet
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import OperationalError, connections, transaction
 from django.db.models import Model, Q
@@ -121,6 +123,20 @@ def keyset_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: i
 # the user's scope) and the user is asked to narrow it.
 SEARCH_PAGE_BUDGET_MS = 150
 SEARCH_FALLBACK_BUDGET_MS = 1_500
+# A search whose natural plan ran out of time in one scope will run out again: for this long the same search
+# (its next pages, a refresh, a colleague with the same scope and filters) goes to the matches first at once
+# instead of spending SEARCH_PAGE_BUDGET_MS again (the cache is shared by the app servers when Redis is set).
+SEARCH_PLAN_MEMORY_S = 600
+
+
+def search_plan_key(queryset) -> str | None:
+    """The cache key of the plan a search needs: its matching query (scope, filters, words; not the page)."""
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    digest = hashlib.sha1(f"{queryset.db}|{sql}|{params}".encode()).hexdigest()
+    return f"search-plan:{digest}"
 
 
 def search_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: int) -> KeysetPage:
@@ -139,15 +155,19 @@ def search_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: i
     return _page_from_rows(rows, ordering, cursor, size, matches_seen=len(found))
 
 
-def first_within_budget(using: str, natural, index_first_work=None):
+def first_within_budget(using: str, natural, index_first_work=None, plan_key: str | None = None):
     """A search's work: `natural()` within SEARCH_PAGE_BUDGET_MS; past it, `index_first_work()` (or `natural()`
     again) with short words written for their indexes (core.search.index_first) within SEARCH_FALLBACK_BUDGET_MS;
-    None when that runs out too. Elsewhere than on PostgreSQL: natural()."""
+    None when that runs out too. With `plan_key` (search_plan_key), a natural plan that ran out of time is
+    remembered for SEARCH_PLAN_MEMORY_S and not tried again meanwhile. Elsewhere than on PostgreSQL: natural()."""
     if connections[using].vendor != "postgresql":
         return natural()
-    result = within_budget(using, SEARCH_PAGE_BUDGET_MS, natural)
-    if result is not None:
-        return result
+    if plan_key is None or not cache.get(plan_key):
+        result = within_budget(using, SEARCH_PAGE_BUDGET_MS, natural)
+        if result is not None:
+            return result
+        if plan_key is not None:
+            cache.set(plan_key, True, SEARCH_PLAN_MEMORY_S)
     with index_first():
         return within_budget(using, SEARCH_FALLBACK_BUDGET_MS, index_first_work or natural)
 

@@ -1,6 +1,7 @@
 """API: the same permissions and scope as the pages; OpenAPI schema; Chinese errors."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from rest_framework.pagination import CursorPagination
 
@@ -148,6 +149,7 @@ def _all_pages(api, url) -> list[str]:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")
 def test_api_search_whose_plan_runs_out_of_time_collects_its_matches_first(cast, api_for, monkeypatch):
+    cache.clear()  # no plan remembered from another test
     api = api_for(cast.office)
     url = f"/api/core/territories/?q={cast.district.code[:6]}&page_size=2"
     expected = _all_pages(api, url)
@@ -157,7 +159,8 @@ def test_api_search_whose_plan_runs_out_of_time_collects_its_matches_first(cast,
     monkeypatch.setattr(
         CursorPagination, "paginate_queryset", slowed_under_budget(CursorPagination.paginate_queryset, 1)
     )
-    # Every page's natural plan is cancelled; the matches collected first give the same rows in the same order.
+    # Every page's natural plan is cancelled (then not tried again: pagination.SEARCH_PLAN_MEMORY_S); the matches
+    # collected first give the same rows in the same order.
     assert _all_pages(api, url) == expected
 
     monkeypatch.setattr(pagination, "matches_first_ids", slowed_under_budget(pagination.matches_first_ids, 1))

@@ -3,6 +3,7 @@ unbounded COUNT(*), and rows as cards on a phone."""
 
 import django_filters
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -236,6 +237,7 @@ def test_a_search_whose_plan_runs_out_of_time_collects_its_matches_first(
     the same rows in the same order on every page (an ordering of two columns), counted without a query of
     its own, and the request's transaction and timeout carry on."""
     settings.ANJIAN = {**settings.ANJIAN, "LIST_PAGE_SIZE": 3}
+    cache.clear()  # no plan remembered from another test
     client = client_for(cast.office)
     url = f"/core/territories/?q={cast.district.code[:6]}"
     expected = _pages(client, url)
@@ -257,7 +259,39 @@ def test_a_search_whose_plan_runs_out_of_time_collects_its_matches_first(
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")
+def test_a_search_whose_plan_ran_out_of_time_goes_to_its_matches_first_next_time(
+    cast, client_for, settings, monkeypatch
+):
+    """Its next pages and a refresh do not spend the natural plan's budget again; the same list searched for other
+    words still tries the natural plan first."""
+    settings.ANJIAN = {**settings.ANJIAN, "LIST_PAGE_SIZE": 3}
+    cache.clear()
+    url = f"/core/territories/?q={cast.district.code[:6]}"
+    expected = _pages(client_for(cast.office), url)
+    natural_plans = []
+    slowed = slowed_under_budget(pagination.keyset_page, 1)
+
+    def counted(*args, **kwargs):
+        natural_plans.append(args)
+        return slowed(*args, **kwargs)
+
+    monkeypatch.setattr(pagination, "SEARCH_PAGE_BUDGET_MS", 20)
+    monkeypatch.setattr(pagination, "keyset_page", counted)
+    client = client_for(cast.office)
+    client.get(url)
+    assert len(natural_plans) == 1  # tried once, ran out of time
+    assert _pages(client, url) == expected  # every page again: matches first at once
+    assert len(natural_plans) == 1
+    client.get(f"/core/territories/?q={cast.district.code[:4]}")  # other words: tried again
+    assert len(natural_plans) == 2
+    cache.clear()  # forgotten (as after SEARCH_PLAN_MEMORY_S): tried again
+    client.get(url)
+    assert len(natural_plans) == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")
 def test_a_search_too_broad_for_its_scope_asks_to_narrow_it(cast, client_for, monkeypatch):
+    cache.clear()
     monkeypatch.setattr(pagination, "SEARCH_PAGE_BUDGET_MS", 20)
     monkeypatch.setattr(pagination, "SEARCH_FALLBACK_BUDGET_MS", 20)
     monkeypatch.setattr(pagination, "keyset_page", slowed_under_budget(pagination.keyset_page, 1))
