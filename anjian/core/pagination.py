@@ -123,9 +123,10 @@ def keyset_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: i
 # the user's scope) and the user is asked to narrow it.
 SEARCH_PAGE_BUDGET_MS = 150
 SEARCH_FALLBACK_BUDGET_MS = 1_500
-# A search whose natural plan ran out of time in one scope will run out again: for this long the same search
-# (its next pages, a refresh, a colleague with the same scope and filters) goes to the matches first at once
-# instead of spending SEARCH_PAGE_BUDGET_MS again (the cache is shared by the app servers when Redis is set).
+# A search whose natural plan ran out of time in one scope and then had few matches will run out again: for this
+# long the same search (its next pages, a refresh, a colleague with the same scope and filters) goes to the
+# matches first at once instead of spending SEARCH_PAGE_BUDGET_MS again (first_within_budget; the cache is shared
+# by the app servers when Redis is set).
 SEARCH_PLAN_MEMORY_S = 600
 
 
@@ -146,6 +147,8 @@ def search_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: i
         queryset.db,
         lambda: keyset_page(queryset, ordering, cursor, size),
         lambda: matches_first_ids(queryset, ordering, cursor, limit),
+        plan_key=search_plan_key(queryset),
+        few=lambda ids: len(ids) <= SEARCH_COUNT_LIMIT,
     )
     if found is None:
         return KeysetPage(items=[], next_cursor=None, is_first=not cursor, too_broad=True)
@@ -155,21 +158,32 @@ def search_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: i
     return _page_from_rows(rows, ordering, cursor, size, matches_seen=len(found))
 
 
-def first_within_budget(using: str, natural, index_first_work=None, plan_key: str | None = None):
+def first_within_budget(using: str, natural, index_first_work=None, plan_key: str | None = None, few=None):
     """A search's work: `natural()` within SEARCH_PAGE_BUDGET_MS; past it, `index_first_work()` (or `natural()`
     again) with short words written for their indexes (core.search.index_first) within SEARCH_FALLBACK_BUDGET_MS;
-    None when that runs out too. With `plan_key` (search_plan_key), a natural plan that ran out of time is
-    remembered for SEARCH_PLAN_MEMORY_S and not tried again meanwhile. Elsewhere than on PostgreSQL: natural()."""
+    None when that runs out too. Elsewhere than on PostgreSQL: natural().
+
+    With `plan_key` (search_plan_key): when the natural plan ran out of time and the matches then turned out few
+    (`few(result)`: a word rare in the user's scope, which the natural plan would look for through most of the
+    table again), that is remembered for SEARCH_PLAN_MEMORY_S and the natural plan is not tried meanwhile. With
+    many matches the natural plan finds a page at once; it was only unlucky (a cold cache, a busy server) and is
+    tried again next time."""
     if connections[using].vendor != "postgresql":
         return natural()
-    if plan_key is None or not cache.get(plan_key):
+    remembered = plan_key is not None and bool(cache.get(plan_key))
+    if not remembered:
         result = within_budget(using, SEARCH_PAGE_BUDGET_MS, natural)
         if result is not None:
             return result
-        if plan_key is not None:
-            cache.set(plan_key, True, SEARCH_PLAN_MEMORY_S)
     with index_first():
-        return within_budget(using, SEARCH_FALLBACK_BUDGET_MS, index_first_work or natural)
+        result = within_budget(using, SEARCH_FALLBACK_BUDGET_MS, index_first_work or natural)
+    if plan_key is not None:
+        if result is not None and few(result):
+            if not remembered:
+                cache.set(plan_key, True, SEARCH_PLAN_MEMORY_S)
+        elif remembered:
+            cache.delete(plan_key)
+    return result
 
 
 def matches_first_ids(queryset, ordering: tuple[str, ...], cursor: str | None, limit: int) -> list:

@@ -29,6 +29,7 @@ class KeysetPagination(CursorPagination):
             lambda: ("page", super(KeysetPagination, self).paginate_queryset(queryset, request, view)),
             lambda: ("ids", pagination.matches_first_ids(queryset, ordering, None, API_SEARCH_MATCHES + 1)),
             plan_key=pagination.search_plan_key(queryset),
+            few=lambda found: len(found[1]) <= pagination.SEARCH_COUNT_LIMIT,
         )
         if found is not None and found[0] == "page":
             return found[1]

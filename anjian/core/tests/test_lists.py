@@ -262,8 +262,8 @@ def test_a_search_whose_plan_runs_out_of_time_collects_its_matches_first(
 def test_a_search_whose_plan_ran_out_of_time_goes_to_its_matches_first_next_time(
     cast, client_for, settings, monkeypatch
 ):
-    """Its next pages and a refresh do not spend the natural plan's budget again; the same list searched for other
-    words still tries the natural plan first."""
+    """With few matches, its next pages and a refresh do not spend the natural plan's budget again; the same list
+    searched for other words, or a search with many matches, still tries the natural plan first."""
     settings.ANJIAN = {**settings.ANJIAN, "LIST_PAGE_SIZE": 3}
     cache.clear()
     url = f"/core/territories/?q={cast.district.code[:6]}"
@@ -287,6 +287,12 @@ def test_a_search_whose_plan_ran_out_of_time_goes_to_its_matches_first_next_time
     cache.clear()  # forgotten (as after SEARCH_PLAN_MEMORY_S): tried again
     client.get(url)
     assert len(natural_plans) == 3
+    # Many matches: the natural plan finds a page at once and was only unlucky: tried again every time.
+    cache.clear()
+    monkeypatch.setattr(pagination, "SEARCH_COUNT_LIMIT", 1)
+    client.get(url)
+    client.get(url)
+    assert len(natural_plans) == 5
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")
