@@ -6,7 +6,7 @@ their filters.py). When the target page is not installed yet the link is empty a
 
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from anjian.core.reversing import named_url
 
 HAZARD_LIST = "hazards:hazard_list"
 ENTERPRISE_LIST = "registry:enterprise_list"
@@ -18,9 +18,8 @@ TIP_LIST = "operations:tip_list"
 
 
 def list_url(url_name: str, **params) -> str:
-    try:
-        base = reverse(url_name)
-    except NoReverseMatch:
+    base = named_url(url_name)
+    if base is None:
         return ""
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")}, doseq=True)
     return f"{base}?{query}" if query else base

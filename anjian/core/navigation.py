@@ -5,13 +5,11 @@ from functools import cache, lru_cache
 from importlib import import_module
 
 from django.apps import apps
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 
 from .markup import esc
 from .permissions import has_perm
+from .reversing import named_url
 
 
 @dataclass(frozen=True)
@@ -73,21 +71,6 @@ def all_groups() -> tuple[MenuGroup, ...]:
     return tuple(sorted(merged.values(), key=lambda g: g.order))
 
 
-@lru_cache(maxsize=512)
-def _menu_url(url_name: str, script_prefix: str) -> str | None:
-    """A menu entry's address, worked out once per process (every page draws the menu: ~90 reverse() calls)."""
-    try:
-        return reverse(url_name)
-    except NoReverseMatch:
-        return None
-
-
-@receiver(setting_changed)
-def _forget_menu_urls(setting, **kwargs):
-    if setting == "ROOT_URLCONF":
-        _menu_url.cache_clear()
-
-
 class Menu(list):
     """The groups of a user's menu, written by `{{ menu }}` as the navbar's entries: the same few menus are drawn
     on every page (about 90 entries, three template variables each), so each distinct one is written once per
@@ -120,13 +103,12 @@ def _menu_html(groups: tuple) -> str:
 
 def menu_for(user) -> Menu:
     menu = Menu()
-    prefix = get_script_prefix()
     for group in all_groups():
         items = []
         for item in group.items:
             if not has_perm(user, item.permission):
                 continue
-            url = _menu_url(item.url_name, prefix)
+            url = named_url(item.url_name)
             if url is not None:
                 items.append({"label": item.label, "url": url, "icon": item.icon})
         if items:

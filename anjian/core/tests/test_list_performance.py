@@ -26,7 +26,7 @@ from anjian.core.forms import ChipCheckboxes, ChipRadios, YesNoAllSelect
 from anjian.core.markup import esc
 from anjian.core.models import Sector
 from anjian.core.navigation import Menu, menu_for
-from anjian.core.reversing import object_url
+from anjian.core.reversing import named_url, object_url
 from anjian.core.tables import Card, Cards, Cells, Column, TableRows
 
 CHOICES = [("", "全部"), ("a", "甲 & <乙>"), ("b", '丙"丁'), (3, "三")]
@@ -124,6 +124,11 @@ def test_object_url_is_the_reversed_address(name, pk):
     assert object_url(name, pk) == reverse(name, args=[pk])
 
 
+def test_named_url_is_the_reversed_address_or_none():
+    assert named_url("hazards:hazard_list") == reverse("hazards:hazard_list")
+    assert named_url("no:such_page") is None
+
+
 def test_object_url_follows_the_script_prefix():
     from django.urls import set_script_prefix
 
@@ -131,6 +136,7 @@ def test_object_url_follows_the_script_prefix():
         set_script_prefix("/anjian/")
         assert object_url("hazards:hazard_detail", 5) == reverse("hazards:hazard_detail", args=[5])
         assert object_url("hazards:hazard_detail", 5).startswith("/anjian/")
+        assert named_url("hazards:hazard_list") == "/anjian/hazards/"
     finally:
         set_script_prefix("/")
 
