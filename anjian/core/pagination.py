@@ -131,7 +131,10 @@ SEARCH_PLAN_MEMORY_S = 600
 
 
 def search_plan_key(queryset) -> str | None:
-    """The cache key of the plan a search needs: its matching query (scope, filters, words; not the page)."""
+    """The cache key of the plan a search needs: its matching query (scope, filters, words; not the page). None
+    where there is no plan to remember (elsewhere than on PostgreSQL: no time budgets)."""
+    if connections[queryset.db].vendor != "postgresql":
+        return None
     try:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:

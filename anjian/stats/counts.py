@@ -335,6 +335,20 @@ def _recomputed(hazard_model=None):
     )
 
 
+def _refill(table: str, statements: list[tuple[str, list]]) -> int:
+    """Empty `table` and fill it again by `statements` (INSERT … SELECT), in one transaction; the number of rows.
+    On PostgreSQL the table is locked first: readers go on reading the old figures, writers queue until the new
+    ones are committed, so no change is lost or counted twice."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {table}")
+        for sql, params in statements:
+            cursor.execute(sql, params)
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        return cursor.fetchone()[0]
+
+
 def rebuild(hazard_model=None, with_rollups: bool = True) -> int:
     """Replace the whole table by a recomputation from the hazard rows (after a bulk load, or to repair).
     One INSERT … SELECT … GROUP BY in the database. Writers of hazards wait for it (their upserts queue on the
@@ -342,20 +356,19 @@ def rebuild(hazard_model=None, with_rollups: bool = True) -> int:
     historical model, in a data migration.)"""
     table = HazardCount._meta.db_table
     sql, params = _recomputed(hazard_model).query.sql_with_params()
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Readers go on reading the old figures; writers queue until the new ones are committed.
-            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-        cursor.execute(f"DELETE FROM {table}")
-        cursor.execute(
-            f"INSERT INTO {table} (territory_id, territory_path, sector, grade, status, is_overdue, "
-            "supervision_level, major_basis_pending, found_month, late_month, n) "
-            "SELECT k_territory, k_path, k_sector, k_grade, k_status, k_overdue, k_level, k_pending, k_month, "
-            f"k_late, k_n FROM ({sql}) recomputed",
-            params,
+    with transaction.atomic():
+        rows = _refill(
+            table,
+            [
+                (
+                    f"INSERT INTO {table} (territory_id, territory_path, sector, grade, status, is_overdue, "
+                    "supervision_level, major_basis_pending, found_month, late_month, n) "
+                    "SELECT k_territory, k_path, k_sector, k_grade, k_status, k_overdue, k_level, k_pending, "
+                    f"k_month, k_late, k_n FROM ({sql}) recomputed",
+                    params,
+                )
+            ],
         )
-        cursor.execute(f"SELECT COUNT(*) FROM {table}")
-        rows = cursor.fetchone()[0]
         if with_rollups:  # (not in the data migration that ran before HazardRollup existed)
             rebuild_rollups()
         return rows
@@ -435,27 +448,22 @@ def _rebuild_rollups_in_sql(count_model, rollup_model, territory_model=None) -> 
     keys = (
         "sector, grade, status, is_overdue, supervision_level, major_basis_pending, found_month, late_month"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {rollups} IN EXCLUSIVE MODE")
-        cursor.execute(f"DELETE FROM {rollups}")
-        for depth in ROLLUP_DEPTHS:
-            cursor.execute(
-                f"""
-                WITH up AS MATERIALIZED (
-                    SELECT t.id AS own, a.id AS ancestor, a.path AS path
-                    FROM {territories} t JOIN {territories} a ON a.path = substring(t.path FROM %s)
-                )
-                INSERT INTO {rollups} (depth, territory_id, territory_path, {keys}, n)
-                SELECT %s, up.ancestor, up.path, {", ".join(f"c.{k}" for k in keys.split(", "))}, SUM(c.n)
-                FROM {own} c JOIN up ON up.own = c.territory_id
-                WHERE c.n <> 0
-                GROUP BY up.ancestor, up.path, {", ".join(f"c.{k}" for k in keys.split(", "))}
-                HAVING SUM(c.n) <> 0
-                """,
-                [rf"^(?:[0-9]+\.){{1,{depth + 1}}}", depth],
-            )
-        cursor.execute(f"SELECT COUNT(*) FROM {rollups}")
-        return cursor.fetchone()[0]
+    columns = ", ".join(f"c.{k}" for k in keys.split(", "))
+    insert = f"""
+        WITH up AS MATERIALIZED (
+            SELECT t.id AS own, a.id AS ancestor, a.path AS path
+            FROM {territories} t JOIN {territories} a ON a.path = substring(t.path FROM %s)
+        )
+        INSERT INTO {rollups} (depth, territory_id, territory_path, {keys}, n)
+        SELECT %s, up.ancestor, up.path, {columns}, SUM(c.n)
+        FROM {own} c JOIN up ON up.own = c.territory_id
+        WHERE c.n <> 0
+        GROUP BY up.ancestor, up.path, {columns}
+        HAVING SUM(c.n) <> 0
+        """
+    return _refill(
+        rollups, [(insert, [rf"^(?:[0-9]+\.){{1,{depth + 1}}}", depth]) for depth in ROLLUP_DEPTHS]
+    )
 
 
 def rebuild_area_rollups(rollup_model=None, area_model=None) -> int:
@@ -464,18 +472,11 @@ def rebuild_area_rollups(rollup_model=None, area_model=None) -> int:
     rollups = (rollup_model or HazardRollup)._meta.db_table
     table = (area_model or HazardAreaRollup)._meta.db_table
     kept = "depth, territory_id, territory_path, grade, status, is_overdue, supervision_level, found_month"
-    ops = connection.ops
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-        cursor.execute(f"DELETE FROM {table}")
-        cursor.execute(
-            f"INSERT INTO {table} ({kept}, sector, major_basis_pending, late_month, n) "
-            f"SELECT {kept}, 0, %s, %s, SUM(n) FROM {rollups} GROUP BY {kept} HAVING SUM(n) <> 0",
-            [False, ops.adapt_datefield_value(NOT_LATE)],
-        )
-        cursor.execute(f"SELECT COUNT(*) FROM {table}")
-        return cursor.fetchone()[0]
+    insert = (
+        f"INSERT INTO {table} ({kept}, sector, major_basis_pending, late_month, n) "
+        f"SELECT {kept}, 0, %s, %s, SUM(n) FROM {rollups} GROUP BY {kept} HAVING SUM(n) <> 0"
+    )
+    return _refill(table, [(insert, [False, connection.ops.adapt_datefield_value(NOT_LATE)])])
 
 
 def territory_moved(sender, **kwargs) -> None:

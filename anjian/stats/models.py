@@ -88,37 +88,44 @@ class HazardCount(HazardKeyCount):
         return f"{self.territory_path} {self.sector} {self.grade} {self.status} {self.found_month}: {self.n}"
 
 
-class HazardRollup(HazardKeyCount):
-    """The same counts rolled up to the ancestor at `depth` (0 province, 1 city, 2 county, 3 town; a hazard
-    registered higher up keeps its own territory), kept by the same writes as HazardCount. A province has ~18,000
-    territories that hold hazards, so its HazardCount has about as many rows per million hazards as a few hundred
-    thousand: a page sums the rows of its own level for its totals and of its children's level for figures per
-    child (stats.queries.summary_rows)."""
+class RolledUpCount(HazardKeyCount):
+    """A summary row rolled up to the ancestor at `depth` (0 province, 1 city, 2 county, 3 town; a hazard
+    registered higher up keeps its own territory)."""
 
     depth = models.PositiveSmallIntegerField("汇总层级")
 
     class Meta:
-        verbose_name = "隐患数量分级汇总"
-        verbose_name_plural = "隐患数量分级汇总"
+        abstract = True
         constraints = [
-            models.UniqueConstraint(
-                fields=["depth", *KEY_FIELDS],
-                name="stats_hazardrollup_key",
-            )
-        ]
-        indexes = [
-            models.Index(
-                fields=["depth", "territory_path", "found_month"],
-                opclasses=["int2_ops", "varchar_pattern_ops", "date_ops"],
-                name="stats_hazardrollup_path_idx",
-            ),
+            models.UniqueConstraint(fields=["depth", *KEY_FIELDS], name="%(app_label)s_%(class)s_key")
         ]
 
     def __str__(self):
         return f"[{self.depth}] {self.territory_path} {self.sector} {self.grade} {self.status}: {self.n}"
 
 
-class HazardAreaRollup(HazardKeyCount):
+def _rolled_up_path_index(name: str) -> models.Index:
+    # Pages sum the rows of one depth under a territory prefix, most of them for a range of months.
+    return models.Index(
+        fields=["depth", "territory_path", "found_month"],
+        opclasses=["int2_ops", "varchar_pattern_ops", "date_ops"],
+        name=name,
+    )
+
+
+class HazardRollup(RolledUpCount):
+    """The counts of HazardCount rolled up to each depth, kept by the same writes as HazardCount. A province has
+    ~18,000 territories that hold hazards, so its HazardCount has about as many rows per million hazards as a few
+    hundred thousand: a page sums the rows of its own level for its totals and of its children's level for figures
+    per child (stats.queries.summary_rows)."""
+
+    class Meta(RolledUpCount.Meta):
+        verbose_name = "隐患数量分级汇总"
+        verbose_name_plural = "隐患数量分级汇总"
+        indexes = [_rolled_up_path_index("stats_hazardrollup_path_idx")]
+
+
+class HazardAreaRollup(RolledUpCount):
     """HazardRollup without the sector, the pending-basis flag and the late month (stored as 0, False and
     NOT_LATE): the figures of an area over all its sectors — found, rectified, closed, open, overdue, major,
     listed, per month. The province's dashboard sums its cities' rows on every open: at 10M hazards a city has
@@ -126,24 +133,10 @@ class HazardAreaRollup(HazardKeyCount):
     writes as HazardRollup (stats.counts.apply). Read only for users who see every sector (a sector-limited
     user's scope filters `sector`, which these rows do not have: such a user is answered from HazardRollup)."""
 
-    depth = models.PositiveSmallIntegerField("汇总层级")
-
-    class Meta:
+    class Meta(RolledUpCount.Meta):
         verbose_name = "隐患数量分级汇总（不分行业）"
         verbose_name_plural = "隐患数量分级汇总（不分行业）"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["depth", *KEY_FIELDS],
-                name="stats_hazardarearollup_key",
-            )
-        ]
-        indexes = [
-            models.Index(
-                fields=["depth", "territory_path", "found_month"],
-                opclasses=["int2_ops", "varchar_pattern_ops", "date_ops"],
-                name="stats_hazardarea_path_idx",
-            ),
-        ]
+        indexes = [_rolled_up_path_index("stats_hazardarea_path_idx")]
 
     def __str__(self):
         return f"[{self.depth}] {self.territory_path} {self.grade} {self.status} {self.found_month}: {self.n}"
